@@ -1,0 +1,135 @@
+"""The backend contract: one abstract method, `complete`, plus defaulted hooks."""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    """One structured-output call.
+
+    `system` is the stable prefix shared by every step of a run (skill text, situation, rules):
+    backends cache it (Anthropic prompt caching, llama.cpp prefix reuse). `messages` hold the
+    step-specific part and, on a re-ask, the rejected answer and the validation errors.
+    """
+
+    system: str
+    messages: tuple[Message, ...]
+    schema: dict[str, Any]
+    schema_name: str
+    max_tokens: int = 2048
+    temperature: float = 0.0
+    tag: str = ""
+    """Free-form label of the call (for example `step-4` or `judge`); used by FakeBackend scripts."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_input_tokens + other.cache_read_input_tokens,
+            self.cache_creation_input_tokens + other.cache_creation_input_tokens,
+        )
+
+    @property
+    def total_tokens(self) -> int:
+        return (
+            self.input_tokens
+            + self.output_tokens
+            + self.cache_read_input_tokens
+            + self.cache_creation_input_tokens
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_read_input_tokens": self.cache_read_input_tokens,
+            "cache_creation_input_tokens": self.cache_creation_input_tokens,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Usage:
+        return cls(**{k: int(data.get(k, 0) or 0) for k in cls().to_dict()})
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    """The raw answer: a JSON document meant to match the request's schema."""
+    usage: Usage
+    model: str
+    stop_reason: str | None = None
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelPrice:
+    """US dollars per million tokens."""
+
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+
+    def cost(self, usage: Usage) -> float:
+        return (
+            usage.input_tokens * self.input
+            + usage.output_tokens * self.output
+            + usage.cache_read_input_tokens * self.cache_read
+            + usage.cache_creation_input_tokens * self.cache_write
+        ) / 1_000_000
+
+
+def approx_tokens(text: str) -> int:
+    """A cheap token estimate (about four characters a token) for budgeting and fakes."""
+    return max(1, math.ceil(len(text) / 4)) if text else 0
+
+
+class Backend(ABC):
+    """A model that answers `CompletionRequest`s with JSON text.
+
+    Subclasses implement `complete`; everything else has a default.
+    """
+
+    name: str = "backend"
+    model: str = "unknown"
+    max_concurrency: int | None = None
+    """Most calls in flight at once; None means no limit beyond the runner's."""
+    context_window: int = 200_000
+    is_remote: bool = False
+
+    @abstractmethod
+    async def complete(self, request: CompletionRequest) -> Completion:
+        """Answer one request. Transport retries happen inside; validation is the caller's."""
+
+    def count_tokens(self, text: str) -> int:
+        return approx_tokens(text)
+
+    def estimate_cost(self, usage: Usage) -> float | None:
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        return {"backend": self.name, "model": self.model}
+
+    async def aclose(self) -> None:
+        return None

@@ -1,0 +1,151 @@
+"""Errors, grouped by who must act.
+
+    NetSkillError
+    ├── SkillParseError        the skill author: file and line of the problem
+    ├── InputError             the user: empty, oversized or otherwise unusable input
+    ├── ConfigurationError     the operator: missing key, missing optional extra, bad option
+    │   └── BackendAuthError       the provider rejected the credentials (also a BackendError)
+    ├── BackendError           the operator / provider: transport failures after retries
+    │   ├── BackendTimeoutError    the overall per-call deadline ran out
+    │   └── NoAnswerError          the model stopped without an answer (refusal, max_tokens)
+    ├── OutputValidationError  the model: output that never validated within the re-ask budget
+    └── RunAbortedError        a run stopped part-way; completed steps are kept in its run folder
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from net_skill.backends.base import Usage
+
+
+class NetSkillError(Exception):
+    """Base class of every error net-skill raises on purpose."""
+
+
+class SkillParseError(NetSkillError):
+    """A skill file cannot be read: names the file and, where known, the line."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        where = self.path or "<skill>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+class InputError(NetSkillError):
+    """The user's input cannot be used (empty, too large, malformed)."""
+
+
+class ConfigurationError(NetSkillError):
+    """Something the operator must set up: an API key, an optional extra, a valid option."""
+
+
+class BackendError(NetSkillError):
+    """A model backend failed after the transport retry policy gave up."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        attempts: int = 1,
+    ):
+        self.status_code = status_code
+        self.request_id = request_id
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class BackendTimeoutError(BackendError):
+    """The overall deadline for one call ran out (retries included)."""
+
+
+class BackendAuthError(ConfigurationError, BackendError):
+    """The provider rejected the credentials (HTTP 401/403): the operator must fix the key."""
+
+
+class NoAnswerError(BackendError):
+    """The model stopped without a usable answer: a refusal, or output cut at `max_tokens`.
+
+    Not a bad answer to re-ask about: the same request would stop the same way. The tokens the
+    call consumed are in `usage` (and `cost_usd`) so budgets still count them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        stop_reason: str | None,
+        usage: Usage | None = None,
+        cost_usd: float | None = None,
+        partial_text: str = "",
+        request_id: str | None = None,
+        attempts: int = 1,
+    ):
+        from net_skill.backends.base import Usage
+
+        self.stop_reason = stop_reason
+        self.usage = usage if usage is not None else Usage()
+        self.cost_usd = cost_usd
+        self.partial_text = partial_text
+        super().__init__(message, request_id=request_id, attempts=attempts)
+
+
+@dataclass
+class AttemptRecord:
+    """One try at producing a step's output."""
+
+    raw_output: str
+    usage: Usage
+    error: str | None = None
+
+
+@dataclass
+class OutputValidationError(NetSkillError):
+    """The model's output never validated, even after re-asking with the errors."""
+
+    step: str
+    attempts: list[AttemptRecord] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    @property
+    def last_raw_output(self) -> str:
+        return self.attempts[-1].raw_output if self.attempts else ""
+
+    @property
+    def total_usage(self) -> Usage:
+        from net_skill.backends.base import Usage
+
+        total = Usage()
+        for attempt in self.attempts:
+            total = total + attempt.usage
+        return total
+
+    def __str__(self) -> str:
+        last_error = self.attempts[-1].error if self.attempts else None
+        detail = f": {last_error}" if last_error else ""
+        return (
+            f"step {self.step}: output failed validation after {len(self.attempts)} "
+            f"attempt(s){detail}"
+        )
+
+
+class RunAbortedError(NetSkillError):
+    """A run stopped before finishing; what was computed is kept in `run_dir`."""
+
+    def __init__(self, message: str, *, run_dir: Path | None = None, cause: BaseException | None = None):
+        self.run_dir = run_dir
+        self.cause = cause
+        suffix = f" (completed steps kept in {run_dir}; `net-skill resume {run_dir}`)" if run_dir else ""
+        super().__init__(message + suffix)

@@ -1,0 +1,131 @@
+"""Whole-run results: the networking plan (eight typed steps plus computed dates) and the
+generic plan used for any other skill."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from net_skill.networking import (
+    Asks,
+    Interviews,
+    Maintenance,
+    NetworkAudit,
+    Outreach,
+    Purpose,
+    StepModel,
+    Strength,
+    TargetList,
+    ValueOffer,
+)
+from net_skill.schedule import (
+    THANK_YOU_WITHIN_HOURS,
+    Cadence,
+    FollowUpRule,
+    ScheduledAction,
+    cadence_for,
+    outreach_schedule,
+    touch_point,
+)
+
+
+class RelationshipCadence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person: str
+    strength: Strength
+    cadence: Cadence
+
+
+class NetworkingPlan(BaseModel):
+    """A complete plan for `skill.md`: what the model wrote for each step, and what code derived."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skill_id: str = "net"
+    situation: str
+    today: date
+    purpose: Purpose
+    audit: NetworkAudit
+    value: ValueOffer
+    targets: TargetList
+    outreach: Outreach
+    interviews: Interviews
+    maintenance: Maintenance
+    asks: Asks
+    follow_up_rule: FollowUpRule = Field(default_factory=FollowUpRule)
+    thank_you_within_hours: int = THANK_YOU_WITHIN_HOURS
+    cadences: dict[Strength, Cadence] = Field(
+        default_factory=lambda: {s: cadence_for(s) for s in ("strong", "medium", "weak", "dormant")}
+    )
+    relationship_cadences: list[RelationshipCadence] = Field(default_factory=list)
+    schedule: list[ScheduledAction] = Field(default_factory=list)
+
+
+NETWORKING_FIELDS: dict[int, str] = {
+    1: "purpose",
+    2: "audit",
+    3: "value",
+    4: "targets",
+    5: "outreach",
+    6: "interviews",
+    7: "maintenance",
+    8: "asks",
+}
+
+
+def build_networking_plan(
+    outputs: dict[int, StepModel], *, situation: str, today: date, skill_id: str = "net"
+) -> NetworkingPlan:
+    """Assemble the eight step outputs and compute every date and cadence in code."""
+    fields: dict[str, Any] = {NETWORKING_FIELDS[n]: outputs[n] for n in NETWORKING_FIELDS}
+    targets: TargetList = fields["targets"]
+    maintenance: Maintenance = fields["maintenance"]
+    schedule: list[ScheduledAction] = []
+    for message in fields["outreach"].messages:
+        if 1 <= message.target <= len(targets.targets):
+            schedule.extend(outreach_schedule(today, targets.targets[message.target - 1].label))
+    relationship_cadences = [
+        RelationshipCadence(person=r.person, strength=r.strength, cadence=cadence_for(r.strength))
+        for r in maintenance.relationships
+    ]
+    schedule.extend(touch_point(today, r.person, r.strength) for r in maintenance.relationships)
+    schedule.sort(key=lambda action: (action.on, action.who))
+    return NetworkingPlan(
+        skill_id=skill_id,
+        situation=situation,
+        today=today,
+        relationship_cadences=relationship_cadences,
+        schedule=schedule,
+        **fields,
+    )
+
+
+class GenericStepReport(StepModel):
+    """The output of one step of any skill without a dedicated model."""
+
+    summary: Annotated[str, Field(min_length=1, max_length=800)]
+    findings: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
+    actions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
+    open_questions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        max_length=5
+    )
+
+
+class GenericStepResult(BaseModel):
+    number: int
+    title: str
+    report: GenericStepReport
+
+
+class GenericPlan(BaseModel):
+    """The result of running any other skill: one report per step."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skill_id: str
+    situation: str
+    today: date
+    steps: list[GenericStepResult]

@@ -1,0 +1,152 @@
+"""One structured call: ask, validate with Pydantic, re-ask with the errors, bounded.
+
+Transport retries belong to the backend; this loop only owns validation re-asks.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from net_skill.backends.base import Backend, Completion, CompletionRequest, Message, Usage
+from net_skill.errors import AttemptRecord, OutputValidationError
+from net_skill.prompts import render
+
+T = TypeVar("T", bound=BaseModel)
+EventSink = Callable[[dict[str, Any]], None]
+
+DEFAULT_MAX_REASKS = 2
+
+
+@cache
+def schema_of(output_type: type[BaseModel]) -> dict[str, Any]:
+    return output_type.model_json_schema()
+
+
+@dataclass
+class StructuredResult(Generic[T]):
+    value: T
+    attempts: list[AttemptRecord]
+    completion: Completion
+    elapsed_s: float = 0.0
+    model: str = ""
+    cost_usd: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def usage(self) -> Usage:
+        total = Usage()
+        for attempt in self.attempts:
+            total = total + attempt.usage
+        return total
+
+    @property
+    def raw_output(self) -> str:
+        return self.completion.text
+
+
+def format_validation_errors(error: ValidationError | ValueError) -> list[dict[str, Any]]:
+    if isinstance(error, ValidationError):
+        return [
+            {"loc": ".".join(str(p) for p in e["loc"]) or "(root)", "msg": e["msg"]}
+            for e in error.errors(include_url=False, include_input=False)
+        ]
+    return [{"loc": "(root)", "msg": str(error)}]
+
+
+async def complete_structured(
+    backend: Backend,
+    *,
+    system: str,
+    prompt: str,
+    output_type: type[T],
+    schema_name: str | None = None,
+    tag: str = "",
+    validation_context: Mapping[str, Any] | None = None,
+    max_reasks: int = DEFAULT_MAX_REASKS,
+    max_tokens: int = 2048,
+    temperature: float = 0.0,
+    on_event: EventSink | None = None,
+) -> StructuredResult[T]:
+    """Ask `backend` for an `output_type`; re-ask at most `max_reasks` times with the errors.
+
+    Raises `OutputValidationError` (with every attempt's raw output and usage) when no answer
+    validates; backend errors propagate unchanged.
+    """
+    emit = on_event or (lambda _event: None)
+    schema = schema_of(output_type)
+    name = schema_name or output_type.__name__
+    context = dict(validation_context) if validation_context is not None else None
+    messages: list[Message] = [Message("user", prompt)]
+    attempts: list[AttemptRecord] = []
+    started = time.perf_counter()
+    cost: float | None = 0.0
+    while True:
+        number = len(attempts) + 1
+        request = CompletionRequest(
+            system=system,
+            messages=tuple(messages),
+            schema=schema,
+            schema_name=name,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            tag=tag,
+        )
+        emit({"type": "request", "tag": tag, "attempt": number, "messages": _dump(messages)})
+        completion = await backend.complete(request)
+        cost = None if cost is None or completion.cost_usd is None else cost + completion.cost_usd
+        emit(
+            {
+                "type": "response",
+                "tag": tag,
+                "attempt": number,
+                "text": completion.text,
+                "usage": completion.usage.to_dict(),
+                "model": completion.model,
+                "stop_reason": completion.stop_reason,
+                "latency_s": round(completion.latency_s, 4),
+                "cost_usd": completion.cost_usd,
+            }
+        )
+        try:
+            value = output_type.model_validate_json(completion.text, context=context)
+        except ValidationError as exc:
+            errors = format_validation_errors(exc)
+            attempts.append(AttemptRecord(completion.text, completion.usage, _summary(errors)))
+            emit({"type": "validation_error", "tag": tag, "attempt": number, "errors": errors})
+            if len(attempts) > max_reasks:
+                raise OutputValidationError(step=tag or name, attempts=attempts, errors=errors) from None
+            messages.append(Message("assistant", completion.text))
+            messages.append(Message("user", render("reask.j2", errors=errors, schema_name=name)))
+            continue
+        attempts.append(AttemptRecord(completion.text, completion.usage, None))
+        return StructuredResult(
+            value=value,
+            attempts=attempts,
+            completion=completion,
+            elapsed_s=time.perf_counter() - started,
+            model=completion.model,
+            cost_usd=cost,
+        )
+
+
+def _summary(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:5])
+
+
+def _dump(messages: list[Message]) -> list[dict[str, str]]:
+    return [{"role": m.role, "content": m.content} for m in messages]
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    """Parse a JSON object, for callers that need the raw dict (raises ValueError)."""
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError("expected a JSON object")
+    return value

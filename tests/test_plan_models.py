@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from net_skill.backends.fake import minimal_instance
+from net_skill.networking import NETWORKING_STEP_MODELS, Contact, NetworkAudit, Outreach, Target
+from net_skill.plan import NetworkingPlan
+from net_skill.render import render_plan_markdown
+from tests.plan_factory import GOOD_STEP_OUTPUTS, SITUATION, good_plan
+
+
+def test_every_step_of_the_skill_has_a_model() -> None:
+    from net_skill._resources import bundled_skill_path
+
+    text = bundled_skill_path().read_text()
+    numbers = {int(line.split()[2].rstrip(":")) for line in text.splitlines() if line.startswith("### Step ")}
+    assert numbers == set(NETWORKING_STEP_MODELS)
+
+
+@pytest.mark.parametrize("number", sorted(NETWORKING_STEP_MODELS))
+def test_minimal_schema_instance_validates(number: int) -> None:
+    model = NETWORKING_STEP_MODELS[number]
+    model.model_validate(minimal_instance(model.model_json_schema()))
+
+
+@pytest.mark.parametrize("number", sorted(NETWORKING_STEP_MODELS))
+def test_every_string_and_list_is_bounded(number: int) -> None:
+    schema = NETWORKING_STEP_MODELS[number].model_json_schema()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "string" and "enum" not in node:
+                assert "maxLength" in node, node
+            if node.get("type") == "array":
+                assert "maxItems" in node, node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+
+
+def test_invented_contact_name_is_rejected_with_context() -> None:
+    data = dict(GOOD_STEP_OUTPUTS[2]["contacts"][0], name="Sarah Johnson")
+    with pytest.raises(ValidationError, match="never be invented"):
+        Contact.model_validate(data, context={"source_text": SITUATION})
+    # without context (re-reading a saved plan) it is accepted
+    assert Contact.model_validate(data).name == "Sarah Johnson"
+
+
+def test_names_match_case_and_accent_insensitively() -> None:
+    data = dict(GOOD_STEP_OUTPUTS[2]["contacts"][0], name="dana OKAFOR")
+    assert Contact.model_validate(data, context={"source_text": SITUATION}).name == "dana OKAFOR"
+    target = dict(GOOD_STEP_OUTPUTS[4]["targets"][0], name="José Núñez")
+    assert Target.model_validate(target, context={"source_text": "I met Jose Nunez."}).name
+
+
+def test_unnamed_target_is_a_profile_to_identify() -> None:
+    target = Target.model_validate(GOOD_STEP_OUTPUTS[4]["targets"][1], context={"source_text": SITUATION})
+    assert target.to_identify and target.label.startswith("Senior PM")
+
+
+def test_outreach_target_number_checked_against_step_4() -> None:
+    with pytest.raises(ValidationError, match="from 1 to 1"):
+        Outreach.model_validate(GOOD_STEP_OUTPUTS[5], context={"target_count": 1})
+
+
+def test_missing_gaps_rejected() -> None:
+    with pytest.raises(ValidationError):
+        NetworkAudit.model_validate({**GOOD_STEP_OUTPUTS[2], "gaps": []})
+
+
+def test_dates_come_from_code() -> None:
+    plan = good_plan(today=date(2026, 1, 10))
+    follow_ups = [a for a in plan.schedule if a.action == "follow_up"]
+    assert {(a.on, a.latest) for a in follow_ups} == {(date(2026, 1, 15), date(2026, 1, 17))}
+    cadence = {rc.person: (rc.cadence.every_days_min, rc.cadence.every_days_max) for rc in plan.relationship_cadences}
+    assert cadence == {"Dana Okafor": (90, 180), "Luis Romero": (30, 90)}
+    assert plan.follow_up_rule.max_follow_ups == 1 and plan.thank_you_within_hours == 24
+
+
+def test_plan_round_trips_through_json() -> None:
+    plan = good_plan()
+    again = NetworkingPlan.model_validate_json(plan.model_dump_json())
+    assert again == plan
+
+
+def test_markdown_has_every_step() -> None:
+    text = render_plan_markdown(good_plan())
+    for heading in ("## 1. Purpose", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "## 7.", "## 8."):
+        assert heading in text
+    assert "to be identified" in text and "2026-11-30 to 2026-12-02" in text
