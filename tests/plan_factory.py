@@ -17,7 +17,7 @@ SITUATION = (
 GOOD_STEP_OUTPUTS: dict[int, dict[str, Any]] = {
     1: {
         "primary_goal": "career_exploration",
-        "goal_statement": "Learn how analysts move into product management and find a first PM role.",
+        "goal_statement": "Learn how analysts move into PM and find a first PM role.",
         "needs": [
             {"kind": "information", "detail": "What a PM's week looks like at a retail company"},
             {"kind": "access", "detail": "Introductions to PMs who came from analytics"},
@@ -94,8 +94,8 @@ GOOD_STEP_OUTPUTS: dict[int, dict[str, Any]] = {
             {
                 "target": 1,
                 "channel": "email",
-                "why_you": "Dana, you made the analyst-to-PM move at Fabrikam that I'm now planning.",
-                "who_i_am": "Since you left Contoso I've run the pricing experiments for the web store.",
+                "why_you": "Dana, you made the analyst-to-PM move at Fabrikam that I now plan.",
+                "who_i_am": "Since you left Contoso I have run the web store pricing tests.",
                 "ask": "Could we talk for 20 minutes about how you made the switch?",
                 "make_it_easy": "Tuesday or Thursday afternoon both work; a call is fine.",
                 "follow_up_message": "Hi Dana, a gentle nudge on my note about the PM move.",
@@ -115,7 +115,7 @@ GOOD_STEP_OUTPUTS: dict[int, dict[str, Any]] = {
         "preparations": [
             {
                 "target": 1,
-                "hope_to_learn": "Which analyst skills transferred to PM and which had to be learned",
+                "hope_to_learn": "Which analyst skills carried over to PM and which were new",
                 "tell_me_about_yourself": "Retail analyst, four years, pricing experiments.",
                 "questions": [
                     "What made you decide to move into product?",
@@ -157,7 +157,9 @@ GOOD_STEP_OUTPUTS: dict[int, dict[str, Any]] = {
 
 
 def good_step_outputs() -> dict[int, StepModel]:
-    return {n: NETWORKING_STEP_MODELS[n].model_validate(GOOD_STEP_OUTPUTS[n]) for n in GOOD_STEP_OUTPUTS}
+    return {
+        n: NETWORKING_STEP_MODELS[n].model_validate(GOOD_STEP_OUTPUTS[n]) for n in GOOD_STEP_OUTPUTS
+    }
 
 
 def good_plan(today: date = date(2026, 11, 25)) -> NetworkingPlan:

@@ -16,7 +16,11 @@ def test_every_step_of_the_skill_has_a_model() -> None:
     from net_skill._resources import bundled_skill_path
 
     text = bundled_skill_path().read_text()
-    numbers = {int(line.split()[2].rstrip(":")) for line in text.splitlines() if line.startswith("### Step ")}
+    numbers = {
+        int(line.split()[2].rstrip(":"))
+        for line in text.splitlines()
+        if line.startswith("### Step ")
+    }
     assert numbers == set(NETWORKING_STEP_MODELS)
 
 
@@ -61,7 +65,9 @@ def test_names_match_case_and_accent_insensitively() -> None:
 
 
 def test_unnamed_target_is_a_profile_to_identify() -> None:
-    target = Target.model_validate(GOOD_STEP_OUTPUTS[4]["targets"][1], context={"source_text": SITUATION})
+    target = Target.model_validate(
+        GOOD_STEP_OUTPUTS[4]["targets"][1], context={"source_text": SITUATION}
+    )
     assert target.to_identify and target.label.startswith("Senior PM")
 
 
@@ -79,7 +85,10 @@ def test_dates_come_from_code() -> None:
     plan = good_plan(today=date(2026, 1, 10))
     follow_ups = [a for a in plan.schedule if a.action == "follow_up"]
     assert {(a.on, a.latest) for a in follow_ups} == {(date(2026, 1, 15), date(2026, 1, 17))}
-    cadence = {rc.person: (rc.cadence.every_days_min, rc.cadence.every_days_max) for rc in plan.relationship_cadences}
+    cadence = {
+        rc.person: (rc.cadence.every_days_min, rc.cadence.every_days_max)
+        for rc in plan.relationship_cadences
+    }
     assert cadence == {"Dana Okafor": (90, 180), "Luis Romero": (30, 90)}
     assert plan.follow_up_rule.max_follow_ups == 1 and plan.thank_you_within_hours == 24
 
@@ -95,3 +104,23 @@ def test_markdown_has_every_step() -> None:
     for heading in ("## 1. Purpose", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "## 7.", "## 8."):
         assert heading in text
     assert "to be identified" in text and "2026-11-30 to 2026-12-02" in text
+
+
+def test_candidate_names_come_from_the_text() -> None:
+    from net_skill.names import candidate_names
+
+    names = candidate_names(SITUATION + " I met Jan van der Berg at PyCon. Soy de Madrid.")
+    assert {"Priya", "Dana Okafor", "Luis Romero", "Jan van der Berg", "PyCon"} <= set(names)
+    assert "I'm" not in names and "My" not in names and "PyCon Soy" not in names
+
+
+def test_name_fields_constrained_to_candidates() -> None:
+    from net_skill.names import constrain_name_fields
+
+    schema = constrain_name_fields(NetworkAudit.model_json_schema(), ["Dana Okafor"])
+    contact = schema["$defs"]["Contact"]["properties"]["name"]
+    assert contact["anyOf"] == [{"type": "string", "enum": ["Dana Okafor"]}, {"type": "null"}]
+    nobody = constrain_name_fields(Target.model_json_schema(), [])
+    assert nobody["properties"]["via"]["anyOf"] == [{"type": "null"}]
+    # the description field (a plain string) is untouched
+    assert schema["$defs"]["Contact"]["properties"]["description"]["type"] == "string"

@@ -1,20 +1,38 @@
-"""net-skill: run a markdown skill as a typed, measurable LLM agent."""
+"""net-skill: run a markdown skill as a typed, measurable LLM agent.
+
+    from net_skill import run_skill
+    result = run_skill("I'm a data analyst moving into product management ...")
+    print(result.plan.value.value_proposition)
+"""
 
 from __future__ import annotations
 
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Message, Usage
 from net_skill.backends.fake import FakeBackend
+from net_skill.backends.select import select_backend
 from net_skill.errors import (
     BackendError,
     ConfigurationError,
     InputError,
     NetSkillError,
+    NoAnswerError,
     OutputValidationError,
     RunAbortedError,
     SkillParseError,
 )
+from net_skill.loader import load_skill, parse_skill
 from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.runner import (
+    ProgressEvent,
+    RunResult,
+    StepOutcome,
+    aresume_run,
+    arun_skill,
+    resume_run,
+    run_skill,
+)
 from net_skill.skill import Skill, SkillItem, SkillStep
+from net_skill.tool import ahandle_tool_use, handle_tool_use, tool_definition
 
 __all__ = [
     "Backend",
@@ -28,11 +46,25 @@ __all__ = [
     "Message",
     "NetSkillError",
     "NetworkingPlan",
+    "NoAnswerError",
     "OutputValidationError",
+    "ProgressEvent",
     "RunAbortedError",
+    "RunResult",
     "Skill",
     "SkillItem",
     "SkillParseError",
     "SkillStep",
+    "StepOutcome",
     "Usage",
+    "ahandle_tool_use",
+    "aresume_run",
+    "arun_skill",
+    "handle_tool_use",
+    "load_skill",
+    "parse_skill",
+    "resume_run",
+    "run_skill",
+    "select_backend",
+    "tool_definition",
 ]

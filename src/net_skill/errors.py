@@ -1,15 +1,15 @@
 """Errors, grouped by who must act.
 
-    NetSkillError
-    ├── SkillParseError        the skill author: file and line of the problem
-    ├── InputError             the user: empty, oversized or otherwise unusable input
-    ├── ConfigurationError     the operator: missing key, missing optional extra, bad option
-    │   └── BackendAuthError       the provider rejected the credentials (also a BackendError)
-    ├── BackendError           the operator / provider: transport failures after retries
-    │   ├── BackendTimeoutError    the overall per-call deadline ran out
-    │   └── NoAnswerError          the model stopped without an answer (refusal, max_tokens)
-    ├── OutputValidationError  the model: output that never validated within the re-ask budget
-    └── RunAbortedError        a run stopped part-way; completed steps are kept in its run folder
+NetSkillError
+├── SkillParseError        the skill author: file and line of the problem
+├── InputError             the user: empty, oversized or otherwise unusable input
+├── ConfigurationError     the operator: missing key, missing optional extra, bad option
+│   └── BackendAuthError       the provider rejected the credentials (also a BackendError)
+├── BackendError           the operator / provider: transport failures after retries
+│   ├── BackendTimeoutError    the overall per-call deadline ran out
+│   └── NoAnswerError          the model stopped without an answer (refusal, max_tokens)
+├── OutputValidationError  the model: output that never validated within the re-ask budget
+└── RunAbortedError        a run stopped part-way; completed steps are kept in its run folder
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ class NoAnswerError(BackendError):
         self.usage = usage if usage is not None else Usage()
         self.cost_usd = cost_usd
         self.partial_text = partial_text
+        self.previous_attempts: list[AttemptRecord] = []
+        """Earlier attempts of the same structured call (re-asks), whose tokens also count."""
         super().__init__(message, request_id=request_id, attempts=attempts)
 
 
@@ -144,8 +146,12 @@ class OutputValidationError(NetSkillError):
 class RunAbortedError(NetSkillError):
     """A run stopped before finishing; what was computed is kept in `run_dir`."""
 
-    def __init__(self, message: str, *, run_dir: Path | None = None, cause: BaseException | None = None):
+    def __init__(
+        self, message: str, *, run_dir: Path | None = None, cause: BaseException | None = None
+    ):
         self.run_dir = run_dir
         self.cause = cause
-        suffix = f" (completed steps kept in {run_dir}; `net-skill resume {run_dir}`)" if run_dir else ""
+        suffix = (
+            f" (completed steps kept in {run_dir}; `net-skill resume {run_dir}`)" if run_dir else ""
+        )
         super().__init__(message + suffix)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
+from typing import Any
 
 from pydantic import ValidationInfo
 
@@ -54,3 +56,183 @@ def check_known_person(name: str | None, info: ValidationInfo) -> str | None:
             "set name to null and describe the person in the profile instead"
         )
     return cleaned
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "ibn",
+}
+_NOT_NAMES = {
+    "i",
+    "i'm",
+    "i’m",
+    "i've",
+    "i'd",
+    "i'll",
+    "my",
+    "me",
+    "we",
+    "our",
+    "you",
+    "your",
+    "he",
+    "she",
+    "they",
+    "it",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "so",
+    "if",
+    "in",
+    "on",
+    "at",
+    "of",
+    "for",
+    "to",
+    "with",
+    "from",
+    "now",
+    "then",
+    "also",
+    "after",
+    "before",
+    "since",
+    "when",
+    "while",
+    "this",
+    "that",
+    "there",
+    "here",
+    "what",
+    "who",
+    "how",
+    "why",
+    "hi",
+    "hello",
+    "dear",
+    "thanks",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "ceo",
+    "cto",
+    "cfo",
+    "pm",
+    "phd",
+    "mba",
+    "ai",
+    "ml",
+    "ux",
+    "ui",
+}
+MAX_NAME_CANDIDATES = 40
+
+
+def candidate_names(text: str) -> list[str]:
+    """Capitalised word runs of `text` that could be people's names, in order of appearance.
+
+    Over-inclusion is harmless (a company name is not a person, but it does appear in the
+    text); the list only ever narrows what a model may write into a name field.
+    """
+    found: list[str] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        while run and run[-1].casefold() in _PARTICLES:
+            run.pop()
+        if run:
+            for candidate in (" ".join(run), *(run if len(run) <= 3 else ())):
+                if candidate not in found:
+                    found.append(candidate)
+        run.clear()
+
+    previous_end = 0
+    for match in _NAME_WORD.finditer(text):
+        word = match.group().rstrip("'’-")
+        gap = text[previous_end : match.start()]
+        previous_end = match.end()
+        if run and gap.strip():  # punctuation between words ends a name
+            close_run()
+        if word[:1].isupper() and word.casefold() not in _NOT_NAMES and len(word) > 1:
+            run.append(word)
+        elif run and word.casefold() in _PARTICLES:
+            run.append(word)
+        else:
+            close_run()
+    close_run()
+    return found[:MAX_NAME_CANDIDATES]
+
+
+NAME_FIELDS = frozenset({"name", "via"})
+
+
+def constrain_name_fields(schema: dict[str, Any], candidates: list[str]) -> dict[str, Any]:
+    """A copy of `schema` where optional person-name fields may only hold one of `candidates`.
+
+    With constrained decoding (llama.cpp grammars, Claude structured outputs) a model then
+    cannot invent a name at all; without candidates the only choice left is null.
+    """
+    constrained = copy.deepcopy(schema)
+    allowed: dict[str, Any] = (
+        {"type": "string", "enum": list(candidates)} if candidates else {"type": "null"}
+    )
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict):
+                for key, prop in properties.items():
+                    if key in NAME_FIELDS and isinstance(prop, dict) and _is_optional_string(prop):
+                        description = prop.get("description")
+                        properties[key] = {
+                            "anyOf": [allowed, {"type": "null"}] if candidates else [allowed],
+                            **({"description": description} if description else {}),
+                        }
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(constrained)
+    return constrained
+
+
+def _is_optional_string(prop: dict[str, Any]) -> bool:
+    options = prop.get("anyOf")
+    if not isinstance(options, list):
+        return False
+    kinds = {o.get("type") for o in options if isinstance(o, dict)}
+    return kinds == {"string", "null"}

@@ -109,9 +109,7 @@ class GenericStepReport(StepModel):
     summary: Annotated[str, Field(min_length=1, max_length=800)]
     findings: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
     actions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
-    open_questions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
-        max_length=5
-    )
+    open_questions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=5)
 
 
 class GenericStepResult(BaseModel):

@@ -122,7 +122,11 @@ def render_plan_markdown(plan: NetworkingPlan | GenericPlan) -> str:
             *(f"> {line}" for line in ask.message.splitlines()),
             "",
         ]
-    out += [f"If they say no: {plan.asks.if_they_say_no}", "", f"After help: {plan.asks.after_help}"]
+    out += [
+        f"If they say no: {plan.asks.if_they_say_no}",
+        "",
+        f"After help: {plan.asks.after_help}",
+    ]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -49,7 +49,9 @@ class Cadence(BaseModel):
 
 def cadence_for(strength: Strength) -> Cadence:
     low, high = CADENCE_DAYS[strength]
-    return Cadence(strength=strength, every_days_min=low, every_days_max=high, label=CADENCE_LABEL[strength])
+    return Cadence(
+        strength=strength, every_days_min=low, every_days_max=high, label=CADENCE_LABEL[strength]
+    )
 
 
 class ScheduledAction(BaseModel):

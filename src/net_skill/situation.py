@@ -37,7 +37,9 @@ def neutralise_controls(text: str) -> str:
     return "".join(kept)
 
 
-def validate_situation(text: str, *, what: str = "situation", limit: int = MAX_SITUATION_CHARS) -> str:
+def validate_situation(
+    text: str, *, what: str = "situation", limit: int = MAX_SITUATION_CHARS
+) -> str:
     """Return the cleaned situation, or raise `InputError` naming the problem."""
     if not isinstance(text, str):
         raise InputError(f"the {what} must be text, not {type(text).__name__}")

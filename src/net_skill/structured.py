@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Message, Usage
-from net_skill.errors import AttemptRecord, OutputValidationError
+from net_skill.errors import AttemptRecord, NoAnswerError, OutputValidationError
 from net_skill.prompts import render
 
 T = TypeVar("T", bound=BaseModel)
@@ -67,6 +67,7 @@ async def complete_structured(
     prompt: str,
     output_type: type[T],
     schema_name: str | None = None,
+    schema: dict[str, Any] | None = None,
     tag: str = "",
     validation_context: Mapping[str, Any] | None = None,
     max_reasks: int = DEFAULT_MAX_REASKS,
@@ -76,11 +77,13 @@ async def complete_structured(
 ) -> StructuredResult[T]:
     """Ask `backend` for an `output_type`; re-ask at most `max_reasks` times with the errors.
 
+    `schema` overrides the JSON schema sent to the backend (for example with name fields
+    narrowed to the names in the situation); answers are still validated by `output_type`.
     Raises `OutputValidationError` (with every attempt's raw output and usage) when no answer
     validates; backend errors propagate unchanged.
     """
     emit = on_event or (lambda _event: None)
-    schema = schema_of(output_type)
+    schema = schema if schema is not None else schema_of(output_type)
     name = schema_name or output_type.__name__
     context = dict(validation_context) if validation_context is not None else None
     messages: list[Message] = [Message("user", prompt)]
@@ -99,7 +102,22 @@ async def complete_structured(
             tag=tag,
         )
         emit({"type": "request", "tag": tag, "attempt": number, "messages": _dump(messages)})
-        completion = await backend.complete(request)
+        try:
+            completion = await backend.complete(request)
+        except NoAnswerError as exc:
+            # Not re-asked (the same request stops the same way), but its tokens still count.
+            exc.previous_attempts = list(attempts)
+            emit(
+                {
+                    "type": "no_answer",
+                    "tag": tag,
+                    "attempt": number,
+                    "stop_reason": exc.stop_reason,
+                    "usage": exc.usage.to_dict(),
+                    "partial_text": exc.partial_text,
+                }
+            )
+            raise
         cost = None if cost is None or completion.cost_usd is None else cost + completion.cost_usd
         emit(
             {
@@ -121,7 +139,9 @@ async def complete_structured(
             attempts.append(AttemptRecord(completion.text, completion.usage, _summary(errors)))
             emit({"type": "validation_error", "tag": tag, "attempt": number, "errors": errors})
             if len(attempts) > max_reasks:
-                raise OutputValidationError(step=tag or name, attempts=attempts, errors=errors) from None
+                raise OutputValidationError(
+                    step=tag or name, attempts=attempts, errors=errors
+                ) from None
             messages.append(Message("assistant", completion.text))
             messages.append(Message("user", render("reask.j2", errors=errors, schema_name=name)))
             continue

@@ -30,7 +30,7 @@ class CompletionRequest:
     max_tokens: int = 2048
     temperature: float = 0.0
     tag: str = ""
-    """Free-form label of the call (for example `step-4` or `judge`); used by FakeBackend scripts."""
+    """A label of the call (for example `step-4` or `judge`); FakeBackend scripts key on it."""
 
 
 @dataclass(frozen=True)

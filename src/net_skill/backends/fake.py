@@ -39,7 +39,9 @@ class FakeBackend(Backend):
 
     def __init__(
         self,
-        script: Sequence[FakeAnswer] | Mapping[str, FakeAnswer | Sequence[FakeAnswer]] | None = None,
+        script: Sequence[FakeAnswer]
+        | Mapping[str, FakeAnswer | Sequence[FakeAnswer]]
+        | None = None,
         *,
         responder: Responder | None = None,
         latency: float = 0.0,
@@ -107,7 +109,7 @@ def minimal_instance(schema: Mapping[str, Any]) -> Any:
     return _instance(schema, defs)
 
 
-def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:  # noqa: C901
+def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
     if "$ref" in schema:
         return _instance(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
     if "const" in schema:
@@ -118,6 +120,8 @@ def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:  # noq
         return schema["default"]
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
+            if key != "allOf" and any(o.get("type") == "null" for o in schema[key]):
+                return None  # the smallest value; also keeps optional names unset (never invented)
             options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
             return _instance(options[0], defs)
     kind = schema.get("type", "object")

@@ -1,0 +1,279 @@
+"""`net-skill eval`, `score`, `compare` and `calibrate`: wiring to `net_skill.eval`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from net_skill.backends import select as backend_select
+from net_skill.backends.base import Backend
+from net_skill.cli._common import EXIT_FAILURE, EXIT_USAGE, fail, handle_errors, stderr, stdout
+from net_skill.cli.run import BackendOpt, ModelOpt, SkillOpt, TodayOpt, _backend, _parse_today
+from net_skill.eval.calibrate import acalibrate
+from net_skill.eval.compare import compare_runs, comparison_markdown
+from net_skill.eval.harness import EvalProgress, EvalSummary, run_eval
+from net_skill.eval.report import estimate_text
+from net_skill.eval.scoring import load_plan, score_plan
+from net_skill.runner import resolve_skill
+
+T = TypeVar("T")
+
+JudgeBackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--judge-backend",
+        help="auto (Claude if ANTHROPIC_API_KEY is set, else no judge: checks only), "
+        "anthropic, local, fake or none.",
+    ),
+]
+JudgeModelOpt = Annotated[str | None, typer.Option("--judge-model", help="Claude model id.")]
+NoJudgeOpt = Annotated[bool, typer.Option("--no-judge", help="Deterministic checks only.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("eval")(eval_command)
+    app.command("score")(score_command)
+    app.command("compare")(compare_command)
+    app.command("calibrate")(calibrate_command)
+
+
+def _judge(name: str, model: str | None, no_judge: bool) -> Backend | None:
+    """The judge backend: `auto` judges with Claude when a key is set, else not at all."""
+    if no_judge or name == "none":
+        return None
+    if name == "auto":
+        if backend_select.resolve_backend_name("auto") != "anthropic":
+            stderr.print(
+                "net-skill: no ANTHROPIC_API_KEY set; scoring with the deterministic checks only "
+                "(a judge on the embedded model would be meaningless; --judge-backend local "
+                "forces it)",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            return None
+        name = "anthropic"
+    if name not in backend_select.BACKEND_NAMES:
+        raise fail(
+            f"unknown judge backend {name!r}; choose auto, anthropic, local, fake or none",
+            code=EXIT_USAGE,
+        )
+    return backend_select.select_backend(name, model)
+
+
+def _run(make: Callable[[], Awaitable[T]], *backends: Backend | None) -> T:
+    async def main() -> T:
+        try:
+            return await make()
+        finally:
+            for backend in backends:
+                if backend is not None:
+                    await backend.aclose()
+
+    return asyncio.run(main())
+
+
+class _Bar:
+    """A progress bar on stderr, one tick per finished (case, epoch, variant)."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[errors]} errors"),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=False,
+        )
+        self.task = self.progress.add_task("evaluating", total=None, errors=0)
+        self.errors = 0
+
+    def __call__(self, event: EvalProgress) -> None:
+        if event.status == "error":
+            self.errors += 1
+        self.progress.update(self.task, completed=event.done, total=event.total, errors=self.errors)
+
+
+@handle_errors
+def eval_command(
+    cases: Annotated[Path, typer.Argument(help="JSONL file: one {id, situation, tags} a line.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for results and reports.")],
+    backend: BackendOpt = "auto",
+    model: ModelOpt = None,
+    judge_backend: JudgeBackendOpt = "auto",
+    judge_model: JudgeModelOpt = None,
+    no_judge: NoJudgeOpt = False,
+    concurrency: Annotated[int, typer.Option(min=1, help="Cases evaluated at once.")] = 4,
+    epochs: Annotated[int, typer.Option(min=1, help="Runs of every case.")] = 1,
+    resume: Annotated[bool, typer.Option(help="Keep finished results; run the rest.")] = False,
+    rescore: Annotated[
+        bool, typer.Option(help="Re-judge cached plans; never call the generator.")
+    ] = False,
+    baseline: Annotated[
+        str | None, typer.Option(help="Also run 'single-prompt' (whole skill, one call).")
+    ] = None,
+    fail_under: Annotated[
+        float | None, typer.Option(help="Exit 1 when the mean score is below this (0..1).")
+    ] = None,
+    max_error_rate: Annotated[
+        float | None, typer.Option(help="Exit 1 when more than this share of results errored.")
+    ] = None,
+    skill: SkillOpt = None,
+    today: TodayOpt = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Plan cache shared between evaluations (default OUT/cache).")
+    ] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Run every case through the skill, score each plan and write the reports."""
+    if baseline not in (None, "single-prompt"):
+        raise fail(f"unknown baseline {baseline!r}; the only one is single-prompt", code=EXIT_USAGE)
+    day = _parse_today(today)
+    generator = _backend(backend, model)
+    judge = _judge(judge_backend, judge_model, no_judge)
+    bar = _Bar()
+    with bar.progress:
+        summary = _run(
+            lambda: run_eval(
+                cases,
+                skill=skill,
+                backend=generator,
+                judge=judge,
+                out_dir=out,
+                concurrency=concurrency,
+                epochs=epochs,
+                resume=resume,
+                rescore=rescore,
+                baseline="single-prompt" if baseline else None,
+                today=day,
+                on_progress=bar,
+                cache_dir=cache_dir,
+            ),
+            generator,
+            judge,
+        )
+    _print_summary(summary, as_json=json_output)
+    _gate(summary, fail_under, max_error_rate)
+
+
+def _print_summary(summary: EvalSummary, *, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(summary.report, ensure_ascii=False) + "\n")
+    else:
+        for name, data in summary.report["variants"].items():
+            stdout.print(
+                f"{name}: score {estimate_text(data['score'])}, "
+                f"{data['errors']} errors of {data['results']} results",
+                markup=False,
+                highlight=False,
+            )
+    stderr.print(
+        f"{summary.written} results written ({summary.skipped} already done, "
+        f"{summary.generated} generated, {summary.cache_hits} from cache) in "
+        f"{summary.elapsed_s:.1f} s; reports: {summary.reports['html']}, "
+        f"{summary.reports['markdown']}, {summary.reports['json']}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _gate(summary: EvalSummary, fail_under: float | None, max_error_rate: float | None) -> None:
+    primary = summary.primary
+    if max_error_rate is not None:
+        rate = primary.get("error_rate") or 0.0
+        if rate > max_error_rate:
+            raise fail(
+                f"{rate:.1%} of results errored, above --max-error-rate {max_error_rate:.1%}"
+            )
+    if fail_under is None:
+        return
+    estimate: dict[str, Any] = primary.get("score") or {}
+    mean = estimate.get("mean")
+    if mean is None:
+        raise fail(f"no case was scored, so the score cannot reach --fail-under {fail_under}")
+    if mean < fail_under:
+        raise fail(
+            f"score {estimate_text(estimate)} is below --fail-under {fail_under:.3f} by "
+            f"{fail_under - mean:.3f}",
+            code=EXIT_FAILURE,
+        )
+
+
+@handle_errors
+def score_command(
+    plan: Annotated[Path, typer.Argument(help="A plan.json written by `net-skill run`.")],
+    skill: SkillOpt = None,
+    judge_backend: JudgeBackendOpt = "auto",
+    judge_model: JudgeModelOpt = None,
+    no_judge: NoJudgeOpt = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """Score one saved plan against the skill's Verification checklist."""
+    parsed = load_plan(plan)
+    resolved = resolve_skill(skill)
+    judge = _judge(judge_backend, judge_model, no_judge)
+    result = _run(lambda: score_plan(parsed, resolved, judge=judge), judge)
+    if json_output:
+        sys.stdout.write(result.model_dump_json() + "\n")
+        return
+    overall = f"{result.score:.3f}" if result.score is not None else "n/a"
+    stdout.print(
+        f"score {overall}: {result.passed_count} of {result.scored_count} scored criteria passed"
+        + (f" (judge {result.judge_model})" if result.judge_model else " (checks only)"),
+        markup=False,
+        highlight=False,
+    )
+    for item in result.criteria:
+        value = f"{item.score:.2f}" if item.score is not None else "–"
+        stdout.print(f"  {item.status:<14} {value:>5}  {item.text}", markup=False, highlight=False)
+        for check in item.check_results:
+            if not check.passed:
+                stdout.print(
+                    f"      ✗ {check.check_id}: {check.evidence}", markup=False, highlight=False
+                )
+
+
+@handle_errors
+def compare_command(
+    dir_a: Annotated[Path, typer.Argument(help="Evaluation folder A (the reference).")],
+    dir_b: Annotated[Path, typer.Argument(help="Evaluation folder B (compared with A).")],
+    variant: Annotated[str, typer.Option(help="Which variant to compare.")] = "chain",
+    json_output: JsonOpt = False,
+) -> None:
+    """Paired difference (B − A) per criterion and per case."""
+    result = compare_runs(dir_a, dir_b, variant=variant)
+    if json_output:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(comparison_markdown(result))
+
+
+@handle_errors
+def calibrate_command(
+    labeled_dir: Annotated[Path, typer.Argument(help="Folder of hand-labelled plans.")] = Path(
+        "evals/labeled"
+    ),
+    skill: SkillOpt = None,
+    judge_backend: JudgeBackendOpt = "auto",
+    judge_model: JudgeModelOpt = None,
+    no_judge: NoJudgeOpt = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """Agreement (accuracy and Cohen's kappa) of the checks and the judge with human labels."""
+    resolved = resolve_skill(skill)
+    judge = _judge(judge_backend, judge_model, no_judge)
+    report = _run(lambda: acalibrate(labeled_dir, resolved, judge=judge), judge)
+    if json_output:
+        sys.stdout.write(report.model_dump_json() + "\n")
+    else:
+        sys.stdout.write(report.to_markdown())

@@ -1,0 +1,67 @@
+"""`net-skill mcp`: serve the skills over MCP (stdio); wiring to `net_skill.mcp_server`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from net_skill.backends.select import auto_selection_notice, select_backend
+from net_skill.cli._common import handle_errors, stderr
+
+SkillsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--skill",
+        metavar="PATH",
+        help="Another skill file or folder to serve as its own tool (repeatable). "
+        "The bundled networking skill is always served.",
+    ),
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        help="auto (Claude if ANTHROPIC_API_KEY is set, else the embedded model), "
+        "local, anthropic or fake.",
+    ),
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", help="Claude model id (anthropic) or GGUF path (local)."),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", help="Folder for run folders (default: user data).")
+]
+NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Write no run folders.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("mcp")(mcp_command)
+
+
+@handle_errors
+def mcp_command(
+    skill: SkillsOpt = None,
+    backend: BackendOpt = "auto",
+    model: ModelOpt = None,
+    output: OutputOpt = None,
+    no_record: NoRecordOpt = False,
+) -> None:
+    """Serve the skills as MCP tools, resources and prompts over stdio (for MCP clients)."""
+    from net_skill.mcp_server import load_served_skills, serve_stdio
+
+    # Load every skill and build the backend first: a bad file or a missing key fails here,
+    # with a clear message on stderr, before any client connects.
+    served = load_served_skills(skill or [])
+    notice = auto_selection_notice(backend)
+    if notice:
+        stderr.print(notice, markup=False)
+    chosen = select_backend(backend, model)
+    serve_stdio(
+        [s.skill for s in served[1:]],
+        backend=chosen,
+        record=not no_record,
+        output_dir=output,
+    )

@@ -1,0 +1,229 @@
+"""`net-skill run` and `net-skill resume`: wiring to `net_skill.runner`, and formatting."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markdown import Markdown
+from rich.status import Status
+
+from net_skill.backends import select as backend_select
+from net_skill.backends.base import Backend
+from net_skill.cli._common import EXIT_USAGE, fail, handle_errors, stderr, stdout
+from net_skill.errors import InputError
+from net_skill.render import render_plan_markdown
+from net_skill.runner import (
+    ProgressEvent,
+    RenderedPrompt,
+    RunResult,
+    render_run_prompts,
+    resolve_skill,
+    resume_run,
+    run_skill,
+)
+from net_skill.situation import validate_contacts, validate_situation
+from net_skill.structured import DEFAULT_MAX_REASKS
+
+SituationArg = Annotated[
+    str, typer.Argument(help='Who you are and what you want; "-" reads it from standard input.')
+]
+SkillOpt = Annotated[
+    Path | None, typer.Option("--skill", help="A skill file or folder (default: bundled skill.md).")
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        help="auto (Claude if ANTHROPIC_API_KEY is set, else the embedded model), "
+        "local, anthropic or fake.",
+    ),
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Claude model id (anthropic).")]
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="Date the plan starts from, YYYY-MM-DD.")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", help="Folder for run folders (default: user data).")
+]
+NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Write no run folder.")]
+ReasksOpt = Annotated[
+    int, typer.Option("--max-reasks", min=0, help="Re-asks per step after invalid output.")
+]
+ContactsOpt = Annotated[
+    Path | None,
+    typer.Option("--contacts", help="Text file of your contacts; their names count as known."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the plan as one JSON object.")]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Print every prompt that would be sent; call no model.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_command)
+    app.command("resume")(resume_command)
+
+
+@handle_errors
+def run_command(
+    situation: SituationArg,
+    skill: SkillOpt = None,
+    backend: BackendOpt = "auto",
+    model: ModelOpt = None,
+    today: TodayOpt = None,
+    output: OutputOpt = None,
+    no_record: NoRecordOpt = False,
+    max_reasks: ReasksOpt = DEFAULT_MAX_REASKS,
+    contacts: ContactsOpt = None,
+    json_output: JsonOpt = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Run the skill on a situation and print the plan (progress goes to stderr)."""
+    text = sys.stdin.read() if situation == "-" else situation
+    contacts_text = _read_contacts(contacts)
+    day = _parse_today(today)
+    # Check the input and the skill before choosing a backend (which may load a model).
+    text, contacts_text = validate_situation(text), validate_contacts(contacts_text)
+    loaded = resolve_skill(skill)
+    if dry_run:
+        prompts = render_run_prompts(text, skill=loaded, today=day, contacts=contacts_text)
+        _print_prompts(prompts, as_json=json_output)
+        return
+    chosen = _backend(backend, model)
+    with _Progress() as progress:
+        result = run_skill(
+            text,
+            skill=loaded,
+            backend=chosen,
+            today=day,
+            output_dir=output,
+            record=not no_record,
+            max_reasks=max_reasks,
+            contacts=contacts_text,
+            on_progress=progress,
+        )
+    _print_result(result, as_json=json_output)
+
+
+@handle_errors
+def resume_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder printed by `net-skill run`.")],
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="Default: the backend the run started with.")
+    ] = None,
+    model: ModelOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Finish a run that stopped part-way: only missing or failed steps run again."""
+    chosen = _backend(backend, model) if backend is not None else None
+    with _Progress() as progress:
+        result = resume_run(run_dir, backend=chosen, on_progress=progress)
+    _print_result(result, as_json=json_output)
+
+
+def _backend(name: str, model: str | None) -> Backend:
+    if name not in backend_select.BACKEND_NAMES:
+        choices = ", ".join(backend_select.BACKEND_NAMES)
+        raise fail(f"unknown backend {name!r}; choose one of: {choices}", code=EXIT_USAGE)
+    notice = backend_select.auto_selection_notice(name)
+    if notice:
+        stderr.print(notice, markup=False, highlight=False, soft_wrap=True)
+    return backend_select.select_backend(name, model)
+
+
+def _parse_today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today must be a date like 2025-03-01, not {value!r}") from None
+
+
+def _read_contacts(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the contacts file {path}: {exc}") from None
+
+
+def _print_prompts(prompts: list[RenderedPrompt], *, as_json: bool) -> None:
+    if as_json:
+        data = [
+            {
+                "step": p.step,
+                "title": p.title,
+                "depends_on": list(p.depends_on),
+                "max_tokens": p.max_tokens,
+                "schema_name": p.schema_name,
+                "system": p.system,
+                "prompt": p.prompt,
+            }
+            for p in prompts
+        ]
+        sys.stdout.write(json.dumps({"prompts": data}, ensure_ascii=False) + "\n")
+        return
+    out = [f"===== system prompt (identical for all {len(prompts)} steps) =====", prompts[0].system]
+    for p in prompts:
+        needs = ", ".join(str(n) for n in p.depends_on) or "none"
+        out.append(
+            f"===== step {p.step}: {p.title} — answer {p.schema_name}, "
+            f"max {p.max_tokens} tokens, uses steps: {needs} ====="
+        )
+        out.append(p.prompt)
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _print_result(result: RunResult, *, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(result.plan.model_dump_json() + "\n")
+    else:
+        stdout.print(Markdown(render_plan_markdown(result.plan)))
+    cost = f", ${result.cost_usd:.4f}" if result.cost_usd else ""
+    where = f"; saved in {result.run_dir}" if result.run_dir else ""
+    stderr.print(
+        f"done in {result.elapsed_s:.1f} s, {result.usage.total_tokens:,} tokens{cost}{where}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+class _Progress:
+    """Step progress on stderr: a live status line, and one line per finished step or retry."""
+
+    def __init__(self) -> None:
+        self.status = Status("starting…", console=stderr)
+        self.running: dict[int, str] = {}
+
+    def __enter__(self) -> _Progress:
+        self.status.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.status.stop()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        tokens = f"{event.usage.total_tokens:,} tokens"
+        if event.kind == "step_started" and event.step is not None:
+            self.running[event.step] = event.title
+        elif event.kind == "step_finished" and event.step is not None:
+            self.running.pop(event.step, None)
+            stderr.print(
+                f"✓ step {event.step}: {event.title} ({event.elapsed_s:.1f} s, {tokens})",
+                markup=False,
+                highlight=False,
+            )
+        elif event.kind == "step_retry":
+            stderr.print(
+                f"↻ step {event.step}: re-asking ({event.message})", markup=False, highlight=False
+            )
+        steps = ", ".join(str(n) for n in sorted(self.running)) or "-"
+        self.status.update(f"running step {steps} · {event.elapsed_s:.1f} s · {tokens}")

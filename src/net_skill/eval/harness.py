@@ -1,0 +1,447 @@
+"""The batch evaluation harness: run every case through the skill, score it, record it.
+
+    summary = await run_eval("evals/cases.jsonl", backend=FakeBackend(), judge=None,
+                             out_dir="eval-out", concurrency=8, epochs=3)
+
+Choices (documented in docs/eval.md):
+- Cases stream from the file (validated in a first pass that keeps only their ids); each
+  result is appended to `results.jsonl` as soon as it is done, and the reports are built by
+  re-reading that file, so memory does not depend on the number of cases beyond a few bytes of
+  per-case scores for the bootstrap.
+- A case that fails (backend error, output that never validated, judge failure) becomes an
+  error record with its message; it never stops the batch and is never counted as a score of
+  0: reports show errors separately beside the mean over the scored cases.
+- Rate limits: the backend owns transport retries; the worker pool (`net_skill.eval.pool`)
+  backs off when a case still ends in HTTP 429 or 529.
+- Generations are cached by content hash (see `net_skill.eval.cache`): a re-run re-scores
+  cached plans for free; `rescore=True` never calls the generator at all.
+- `resume=True` keeps the finished (case, epoch, variant) records, retries the failed ones and
+  never writes a key twice; a fresh run moves an old `results.jsonl` to `results.previous.jsonl`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from net_skill.backends.base import Backend
+from net_skill.errors import InputError, NetSkillError
+from net_skill.eval.baseline import run_single_prompt
+from net_skill.eval.cache import CachedGeneration, GenerationCache, generation_key
+from net_skill.eval.cases import (
+    EvalCase,
+    cases_fingerprint,
+    check_cases,
+    iter_cases,
+    load_cases,
+    scan_cases,
+)
+from net_skill.eval.pool import (
+    EvalProgress,
+    Job,
+    Pool,
+    RateLimitedError,
+    Variant,
+    base_record,
+    error_info,
+    is_rate_limit,
+)
+from net_skill.eval.results import RESULTS_FILE, ResultKey, ResultWriter, compact_for_resume
+from net_skill.eval.scoring import score_plan
+from net_skill.records import now_iso
+from net_skill.runner import arun_skill, resolve_skill
+from net_skill.skill import Skill
+
+__all__ = [
+    "EvalCase",
+    "EvalProgress",
+    "EvalSummary",
+    "Variant",
+    "load_cases",
+    "run_eval",
+]
+
+MANIFEST_FILE = "manifest.json"
+CACHE_DIR = "cache"
+PREVIOUS_RESULTS_FILE = "results.previous.jsonl"
+
+
+@dataclass
+class EvalSummary:
+    """What `run_eval` did and where the reports are; `report` is `report.json`'s content."""
+
+    out_dir: Path
+    results_path: Path
+    reports: dict[str, Path]
+    report: dict[str, Any]
+    cases: int
+    epochs: int
+    variants: tuple[str, ...]
+    written: int
+    skipped: int
+    generated: int
+    cache_hits: int
+    elapsed_s: float
+
+    @property
+    def primary(self) -> dict[str, Any]:
+        """The summary of the first variant (the chain)."""
+        variants: dict[str, Any] = self.report["variants"]
+        return dict(variants.get(self.variants[0]) or {})
+
+    @property
+    def score(self) -> float | None:
+        value = self.primary.get("score", {}).get("mean")
+        return float(value) if value is not None else None
+
+    @property
+    def errors(self) -> int:
+        return sum(int(v.get("errors", 0)) for v in self.report["variants"].values())
+
+
+class _Evaluator:
+    """Generates (or fetches from the cache) and scores one job; returns its record."""
+
+    def __init__(
+        self,
+        *,
+        skill: Skill,
+        backend: Backend,
+        judge: Backend | None,
+        cache: GenerationCache,
+        out_dir: Path,
+        today: date,
+        rescore: bool,
+        max_reasks: int,
+    ) -> None:
+        self.skill = skill
+        self.backend = backend
+        self.judge = judge
+        self.cache = cache
+        self.out_dir = out_dir
+        self.today = today
+        self.rescore = rescore
+        self.max_reasks = max_reasks
+        self.generated = 0
+        self.cache_hits = 0
+
+    def key_for(self, job: Job) -> str:
+        return generation_key(
+            backend=self.backend.name,
+            model=self.backend.model,
+            skill_source=self.skill.source,
+            situation=job.case.situation,
+            contacts=job.case.contacts,
+            today=self.today,
+            epoch=job.epoch,
+            variant=job.variant,
+        )
+
+    async def generate(self, job: Job, key: str) -> CachedGeneration:
+        if job.variant == "single-prompt":
+            single = await run_single_prompt(
+                job.case.situation,
+                skill=self.skill,
+                backend=self.backend,
+                today=self.today,
+                contacts=job.case.contacts,
+                max_reasks=self.max_reasks,
+            )
+            plan, usage, cost, elapsed = (
+                single.plan,
+                single.usage,
+                single.cost_usd,
+                single.elapsed_s,
+            )
+        else:
+            run = await arun_skill(
+                job.case.situation,
+                skill=self.skill,
+                backend=self.backend,
+                today=self.today,
+                record=False,
+                max_reasks=self.max_reasks,
+                contacts=job.case.contacts,
+            )
+            plan, usage, cost, elapsed = run.plan, run.usage, run.cost_usd, run.elapsed_s
+        entry = CachedGeneration(
+            key=key,
+            plan=plan,
+            usage=usage,
+            cost_usd=cost,
+            elapsed_s=elapsed,
+            model=self.backend.model,
+            variant=job.variant,
+        )
+        self.cache.put(entry)
+        self.generated += 1
+        return entry
+
+    def _plan_path(self, key: str) -> str:
+        path = self.cache.path_for(key)
+        try:
+            return path.relative_to(self.out_dir).as_posix()
+        except ValueError:
+            return str(path)
+
+    async def evaluate(self, job: Job) -> dict[str, Any]:
+        started = time.perf_counter()
+        record = base_record(job)
+        key = self.key_for(job)
+        entry = self.cache.get(key)
+        hit = entry is not None
+        try:
+            if entry is not None:
+                self.cache_hits += 1
+            elif self.rescore:
+                record["error"] = {
+                    "stage": "generate",
+                    "type": "CacheMiss",
+                    "message": "no cached plan for this case and epoch: run it without --rescore",
+                }
+                return self._finish(record, started)
+            else:
+                entry = await self.generate(job, key)
+        except NetSkillError as exc:
+            if is_rate_limit(exc):
+                raise RateLimitedError(exc) from exc
+            record["error"] = error_info("generate", exc)
+            return self._finish(record, started)
+        record["generation"] = {
+            "key": key,
+            "cache_hit": hit,
+            "backend": self.backend.name,
+            "model": entry.model,
+            "usage": entry.usage.to_dict(),
+            "cost_usd": entry.cost_usd,
+            "elapsed_s": round(entry.elapsed_s, 4),
+        }
+        record["plan_path"] = self._plan_path(key)
+        try:
+            score = await score_plan(entry.plan, self.skill, judge=self.judge)
+        except NetSkillError as exc:
+            if is_rate_limit(exc):
+                raise RateLimitedError(exc) from exc
+            record["error"] = error_info("score", exc)
+            return self._finish(record, started)
+        record["status"] = "ok"
+        record["score"] = score.model_dump(mode="json")
+        record["overall"] = score.score
+        record["judging"] = {
+            "backend": score.judge_backend,
+            "model": score.judge_model,
+            "usage": score.judge_usage,
+            "cost_usd": score.judge_cost_usd,
+        }
+        return self._finish(record, started)
+
+    @staticmethod
+    def _finish(record: dict[str, Any], started: float) -> dict[str, Any]:
+        record["latency_s"] = round(time.perf_counter() - started, 4)
+        record["finished_at"] = now_iso()
+        return record
+
+
+CaseSource = Iterable[EvalCase] | str | Path
+
+
+def _case_stream(source: CaseSource) -> tuple[Callable[[], Iterator[EvalCase]], int, str, str]:
+    """A re-iterable view of the cases: (factory, count, fingerprint, description)."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        count, fingerprint = scan_cases(path)
+        return (lambda: iter_cases(path)), count, fingerprint, str(path)
+    cases = check_cases(list(source))
+    return (lambda: iter(cases)), len(cases), cases_fingerprint(cases), "<cases>"
+
+
+def _read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    path = out_dir / MANIFEST_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: unreadable manifest ({exc})") from None
+    return data if isinstance(data, dict) else None
+
+
+def _check_resumable(previous: dict[str, Any], current: dict[str, Any], out_dir: Path) -> None:
+    for field_name, label in (
+        ("cases_fingerprint", "the cases"),
+        ("skill_sha256", "the skill file"),
+        ("generator", "the generator backend or model"),
+    ):
+        if previous.get(field_name) != current.get(field_name):
+            raise InputError(
+                f"cannot resume in {out_dir}: {label} changed since that run began; "
+                "start a new evaluation with another --out (the plan cache is reused)"
+            )
+
+
+def _jobs(
+    cases: Callable[[], Iterator[EvalCase]],
+    epochs: int,
+    variants: tuple[Variant, ...],
+    done: set[ResultKey],
+) -> Iterator[Job]:
+    for index, case in enumerate(cases()):
+        for epoch in range(1, epochs + 1):
+            for variant in variants:
+                if (case.id, epoch, variant) not in done:
+                    yield Job(case, index, epoch, variant)
+
+
+def _count_done(
+    cases: Callable[[], Iterator[EvalCase]],
+    epochs: int,
+    variants: tuple[Variant, ...],
+    done: set[ResultKey],
+) -> int:
+    if not done:
+        return 0
+    return sum(
+        1
+        for case in cases()
+        for epoch in range(1, epochs + 1)
+        for variant in variants
+        if (case.id, epoch, variant) in done
+    )
+
+
+def _manifest(
+    source: str,
+    count: int,
+    fingerprint: str,
+    skill: Skill,
+    backend: Backend,
+    judge: Backend | None,
+    epochs: int,
+    variants: tuple[Variant, ...],
+    today: date,
+    rescore: bool,
+) -> dict[str, Any]:
+    return {
+        "format": 1,
+        "started_at": now_iso(),
+        "cases_file": source,
+        "cases": count,
+        "cases_fingerprint": fingerprint,
+        "skill_id": skill.id,
+        "skill_path": str(skill.path) if skill.path else None,
+        "skill_sha256": hashlib.sha256(skill.source.encode()).hexdigest(),
+        "generator": {"backend": backend.name, "model": backend.model},
+        "judge": {"backend": judge.name, "model": judge.model} if judge else None,
+        "epochs": epochs,
+        "variants": list(variants),
+        "today": today.isoformat(),
+        "rescore": rescore,
+    }
+
+
+def _start_results(out_dir: Path, *, resume: bool) -> set[ResultKey]:
+    results = out_dir / RESULTS_FILE
+    if resume:
+        done, _stats = compact_for_resume(results)
+        return done
+    if results.exists():
+        results.replace(out_dir / PREVIOUS_RESULTS_FILE)
+    return set()
+
+
+async def run_eval(
+    cases: CaseSource,
+    *,
+    skill: Skill | str | Path | None = None,
+    backend: Backend,
+    judge: Backend | None = None,
+    out_dir: str | Path,
+    concurrency: int = 4,
+    epochs: int = 1,
+    resume: bool = False,
+    rescore: bool = False,
+    baseline: Literal["single-prompt"] | None = None,
+    today: date | None = None,
+    on_progress: Callable[[EvalProgress], None] | None = None,
+    cache_dir: str | Path | None = None,
+    max_reasks: int = 2,
+) -> EvalSummary:
+    """Evaluate `skill` on every case, `epochs` times, writing results and reports to `out_dir`.
+
+    Returns an `EvalSummary`. Raises `InputError` for bad cases or options (before any model
+    call); individual case failures are recorded, not raised. A generator that serves one
+    call at a time (`max_concurrency == 1`, the local model) gets one case at a time, so its
+    prompt-prefix cache is reused across the steps of a case.
+    """
+    from net_skill.eval.report import write_reports
+
+    if concurrency < 1:
+        raise InputError("concurrency must be at least 1")
+    if epochs < 1:
+        raise InputError("epochs must be at least 1")
+    if baseline not in (None, "single-prompt"):
+        raise InputError(f"unknown baseline {baseline!r}; the only baseline is 'single-prompt'")
+    started = time.perf_counter()
+    resolved = resolve_skill(skill)
+    factory, count, fingerprint, source = _case_stream(cases)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    variants: tuple[Variant, ...] = ("chain", "single-prompt") if baseline else ("chain",)
+    previous = _read_manifest(out)
+    if resume and previous is not None and today is None and previous.get("today"):
+        today = date.fromisoformat(str(previous["today"]))
+    day = today or date.today()
+    manifest = _manifest(
+        source, count, fingerprint, resolved, backend, judge, epochs, variants, day, rescore
+    )
+    if resume and previous is not None:
+        _check_resumable(previous, manifest, out)
+    done = _start_results(out, resume=resume)
+    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    evaluator = _Evaluator(
+        skill=resolved,
+        backend=backend,
+        judge=judge,
+        cache=GenerationCache(Path(cache_dir) if cache_dir else out / CACHE_DIR),
+        out_dir=out,
+        today=day,
+        rescore=rescore,
+        max_reasks=max_reasks,
+    )
+    total = count * epochs * len(variants)
+    skipped = _count_done(factory, epochs, variants, done)
+    writer = ResultWriter(out / RESULTS_FILE)
+    pool = Pool(
+        _jobs(factory, epochs, variants, done),
+        evaluator.evaluate,
+        writer,
+        concurrency=1 if backend.max_concurrency == 1 and not rescore else concurrency,
+        total=total,
+        done=skipped,
+        on_progress=on_progress,
+    )
+    try:
+        await pool.run()
+    finally:
+        writer.close()
+    report, paths = write_reports(out, manifest)
+    return EvalSummary(
+        out_dir=out,
+        results_path=out / RESULTS_FILE,
+        reports=paths,
+        report=report,
+        cases=count,
+        epochs=epochs,
+        variants=variants,
+        written=writer.written,
+        skipped=skipped,
+        generated=evaluator.generated,
+        cache_hits=evaluator.cache_hits,
+        elapsed_s=time.perf_counter() - started,
+    )

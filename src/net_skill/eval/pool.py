@@ -1,0 +1,221 @@
+"""The worker pool of the harness: lazy jobs, an adaptive concurrency limit, rate-limit backoff.
+
+Workers pull jobs from an iterator one at a time (no task per case, so 10,000 cases cost no
+more than 10). When a job ends in HTTP 429 or 529 (after the backend's own transport retries),
+the throttle halves the concurrency, pauses every worker (`RATE_LIMIT_PAUSE_S`, doubling up to
+`MAX_RATE_LIMIT_PAUSE_S`), and the job goes back in the queue, at most `MAX_RATE_LIMIT_RETRIES`
+times; each run of `limit` successes grows the limit by one again (additive increase,
+multiplicative decrease).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from net_skill.errors import BackendError
+from net_skill.eval.cases import EvalCase
+from net_skill.eval.results import ResultWriter
+from net_skill.records import now_iso, redact
+
+Variant = Literal["chain", "single-prompt"]
+RATE_LIMIT_STATUSES = frozenset({429, 529})
+RATE_LIMIT_PAUSE_S = 5.0
+MAX_RATE_LIMIT_PAUSE_S = 60.0
+MAX_RATE_LIMIT_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class EvalProgress:
+    """Sent to `on_progress` after every finished (case, epoch, variant)."""
+
+    done: int
+    total: int
+    case_id: str
+    epoch: int
+    variant: str
+    status: Literal["ok", "error"]
+    score: float | None
+    error: str | None = None
+    concurrency: int = 0
+
+
+@dataclass
+class Job:
+    case: EvalCase
+    index: int
+    epoch: int
+    variant: Variant
+    tries: int = 0
+
+
+class RateLimitedError(Exception):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class Throttle:
+    """An adaptive concurrency limit: halve and pause on rate limits, grow back on successes."""
+
+    def __init__(self, limit: int) -> None:
+        self.ceiling = limit
+        self.limit = limit
+        self.in_flight = 0
+        self._changed = asyncio.Event()
+        self._resume_at = 0.0
+        self._pause = RATE_LIMIT_PAUSE_S
+        self._successes = 0
+
+    async def acquire(self) -> None:
+        while True:
+            delay = self._resume_at - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+                continue
+            if self.in_flight < self.limit:
+                self.in_flight += 1
+                return
+            self._changed.clear()
+            await self._changed.wait()
+
+    def release(self, *, ok: bool) -> None:
+        self.in_flight -= 1
+        if ok:
+            self._successes += 1
+            if self._successes >= self.limit:
+                self._successes = 0
+                self._pause = RATE_LIMIT_PAUSE_S
+                self.limit = min(self.ceiling, self.limit + 1)
+        self._changed.set()
+
+    def rate_limited(self) -> None:
+        now = time.monotonic()
+        if self._resume_at > now:  # already paused by another worker's 429
+            return
+        self.limit = max(1, self.limit // 2)
+        self._successes = 0
+        self._resume_at = now + self._pause
+        self._pause = min(MAX_RATE_LIMIT_PAUSE_S, self._pause * 2)
+
+
+def is_rate_limit(error: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, BackendError) and current.status_code in RATE_LIMIT_STATUSES:
+            return True
+        cause = getattr(current, "cause", None)
+        current = cause if isinstance(cause, BaseException) else current.__cause__
+    return False
+
+
+def error_info(stage: str, error: BaseException) -> dict[str, str]:
+    return {"stage": stage, "type": type(error).__name__, "message": redact(str(error))[:2000]}
+
+
+class Pool:
+    """Workers pulling jobs lazily (no task per case), under an adaptive throttle."""
+
+    def __init__(
+        self,
+        jobs: Iterator[Job],
+        evaluate: Callable[[Job], Awaitable[dict[str, Any]]],
+        writer: ResultWriter,
+        *,
+        concurrency: int,
+        total: int,
+        done: int,
+        on_progress: Callable[[EvalProgress], None] | None,
+    ) -> None:
+        self.jobs = jobs
+        self.retry: deque[Job] = deque()
+        self.evaluate = evaluate
+        self.writer = writer
+        self.throttle = Throttle(concurrency)
+        self.workers = concurrency
+        self.total = total
+        self.done = done
+        self.on_progress = on_progress
+
+    def _next(self) -> Job | None:
+        if self.retry:
+            return self.retry.popleft()
+        return next(self.jobs, None)
+
+    async def _worker(self) -> None:
+        while True:
+            await self.throttle.acquire()
+            job = self._next()
+            if job is None:
+                self.throttle.release(ok=False)
+                if self.throttle.in_flight == 0 and not self.retry:
+                    return
+                await asyncio.sleep(0.01)  # others may still put a rate-limited job back
+                continue
+            try:
+                record = await self.evaluate(job)
+            except RateLimitedError as limited:
+                self.throttle.release(ok=False)
+                self.throttle.rate_limited()
+                job.tries += 1
+                if job.tries <= MAX_RATE_LIMIT_RETRIES:
+                    self.retry.append(job)
+                    continue
+                record = base_record(job)
+                record["error"] = error_info("generate", limited.error)
+                record["latency_s"] = 0.0
+                record["finished_at"] = now_iso()
+            else:
+                self.throttle.release(ok=record["status"] == "ok")
+            self._record(record)
+
+    def _record(self, record: dict[str, Any]) -> None:
+        self.writer.write(record)
+        self.done += 1
+        if self.on_progress is not None:
+            error = record.get("error") or {}
+            self.on_progress(
+                EvalProgress(
+                    done=self.done,
+                    total=self.total,
+                    case_id=record["case_id"],
+                    epoch=record["epoch"],
+                    variant=record["variant"],
+                    status=record["status"],
+                    score=record.get("overall"),
+                    error=error.get("message"),
+                    concurrency=self.throttle.limit,
+                )
+            )
+
+    async def run(self) -> None:
+        tasks = [asyncio.create_task(self._worker()) for _ in range(self.workers)]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def base_record(job: Job) -> dict[str, Any]:
+    return {
+        "case_id": job.case.id,
+        "case_index": job.index,
+        "epoch": job.epoch,
+        "variant": job.variant,
+        "tags": list(job.case.tags),
+        "status": "error",
+        "score": None,
+        "overall": None,
+        "generation": None,
+        "plan_path": None,
+        "judging": None,
+        "error": None,
+    }

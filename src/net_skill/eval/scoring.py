@@ -1,0 +1,237 @@
+"""Scoring a plan: deterministic checks and the judge combined per criterion, in code.
+
+Rules (also in docs/eval-scoring.md):
+- Check source: a criterion's checks pass when every one passes; its check score is the mean
+  of their scores (each the share of checked items that passed).
+- Judge source: "met" scores 1, "not_met" 0. "not_applicable" or a missing verdict gives no
+  judge opinion.
+- A criterion passes when its checks all pass (if it has checks) and the judge, when it gave
+  an opinion, says "met". Its score is the mean of the scores of the sources that spoke.
+- Only one source: that source decides alone (checks without a judge; the judge alone for
+  criteria without checks, which is every criterion of a skill other than `skill.md`).
+- No source (judge-only criterion with no judge, or the judge said not_applicable / nothing):
+  the criterion is `not_applicable` or `unscored` and leaves the denominator.
+- Overall score: the weighted mean of the scored criteria's scores (None when none scored).
+The judge's own text never sets `passed`; only its verdict enum is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from net_skill.backends.base import Backend
+from net_skill.errors import InputError
+from net_skill.eval.checks import CheckResult, run_checks
+from net_skill.eval.criteria import Criterion, criteria_for
+from net_skill.eval.judge import JudgeResult, JudgeVerdict, judge_plan
+from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.skill import Skill
+
+Status = Literal["passed", "failed", "not_applicable", "unscored"]
+
+
+class CriterionScore(BaseModel):
+    """One criterion's outcome and everything that led to it."""
+
+    criterion_id: str
+    text: str
+    weight: float
+    status: Status
+    passed: bool
+    score: float | None = Field(description="0..1, None when the criterion was not scored")
+    check_results: list[CheckResult] = Field(default_factory=list)
+    checks_passed: bool | None = None
+    judge_verdict: JudgeVerdict | None = None
+
+
+class PlanScore(BaseModel):
+    """A plan's score: per criterion, overall, and who judged at what cost."""
+
+    skill_id: str
+    score: float | None = Field(description="Weighted mean of the scored criteria (0..1)")
+    passed: bool = Field(description="Every scored criterion passed (and at least one was)")
+    passed_count: int
+    scored_count: int
+    criteria: list[CriterionScore]
+    judge_backend: str | None = None
+    judge_model: str | None = None
+    judge_usage: dict[str, int] = Field(default_factory=dict)
+    judge_cost_usd: float | None = None
+    judge_attempts: int = 0
+    judge_missing: list[str] = Field(default_factory=list)
+
+    def criterion(self, criterion_id: str) -> CriterionScore:
+        for item in self.criteria:
+            if item.criterion_id == criterion_id:
+                return item
+        raise KeyError(criterion_id)
+
+
+def combine(
+    criterion: Criterion, check_results: list[CheckResult], verdict: JudgeVerdict | None
+) -> CriterionScore:
+    """Apply the scoring rules above to one criterion."""
+    sources: list[float] = []
+    checks_passed: bool | None = None
+    if check_results:
+        checks_passed = all(r.passed for r in check_results)
+        sources.append(sum(r.score for r in check_results) / len(check_results))
+    judge_says: bool | None = None
+    if verdict is not None and verdict.verdict != "not_applicable":
+        judge_says = verdict.verdict == "met"
+        sources.append(1.0 if judge_says else 0.0)
+    if not sources:
+        status: Status = (
+            "not_applicable"
+            if verdict is not None and verdict.verdict == "not_applicable"
+            else "unscored"
+        )
+        return CriterionScore(
+            criterion_id=criterion.id,
+            text=criterion.text,
+            weight=criterion.weight,
+            status=status,
+            passed=False,
+            score=None,
+            judge_verdict=verdict,
+        )
+    passed = checks_passed is not False and judge_says is not False
+    return CriterionScore(
+        criterion_id=criterion.id,
+        text=criterion.text,
+        weight=criterion.weight,
+        status="passed" if passed else "failed",
+        passed=passed,
+        score=round(sum(sources) / len(sources), 4),
+        check_results=check_results,
+        checks_passed=checks_passed,
+        judge_verdict=verdict,
+    )
+
+
+def plan_text_for_judge(plan: NetworkingPlan | GenericPlan) -> str:
+    """The plan as the judge sees it: its JSON without the situation (given separately)."""
+    return plan.model_dump_json(indent=1, exclude={"situation"})
+
+
+def check_plan(plan: NetworkingPlan | GenericPlan, criterion: Criterion) -> list[CheckResult]:
+    """The deterministic checks of `criterion` on `plan` (none for generic plans)."""
+    if isinstance(plan, NetworkingPlan) and criterion.checks:
+        return run_checks(plan, criterion.checks)
+    return []
+
+
+def assemble(
+    plan: NetworkingPlan | GenericPlan,
+    criteria: list[Criterion],
+    judged: JudgeResult | None,
+) -> PlanScore:
+    """Combine checks and (optional) judge results into a `PlanScore`."""
+    scores = [
+        combine(c, check_plan(plan, c), judged.verdicts.get(c.id) if judged else None)
+        for c in criteria
+    ]
+    scored = [s for s in scores if s.score is not None]
+    total_weight = sum(s.weight for s in scored)
+    overall: float | None = None
+    if scored:
+        overall = (
+            sum(s.weight * (s.score or 0.0) for s in scored) / total_weight
+            if total_weight > 0
+            else sum(s.score or 0.0 for s in scored) / len(scored)
+        )
+    passed_count = sum(1 for s in scored if s.passed)
+    return PlanScore(
+        skill_id=plan.skill_id,
+        score=round(overall, 4) if overall is not None else None,
+        passed=bool(scored) and passed_count == len(scored),
+        passed_count=passed_count,
+        scored_count=len(scored),
+        criteria=scores,
+        judge_backend=judged.judge_backend if judged else None,
+        judge_model=judged.judge_model if judged else None,
+        judge_usage=judged.usage if judged else {},
+        judge_cost_usd=judged.cost_usd if judged else None,
+        judge_attempts=judged.attempts if judged else 0,
+        judge_missing=judged.missing if judged else [],
+    )
+
+
+async def score_plan(
+    plan: NetworkingPlan | GenericPlan,
+    skill: Skill,
+    *,
+    judge: Backend | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> PlanScore:
+    """Score `plan` against `skill`'s Verification checklist.
+
+    Deterministic checks run for `NetworkingPlan`s; the judge (one structured call) runs when
+    `judge` is given. Raises `InputError` when the skill has no Verification items.
+    """
+    criteria = criteria_for(skill, weights=weights)
+    if not criteria:
+        raise InputError(f"skill {skill.id!r} has no ## Verification checklist to score against")
+    judged: JudgeResult | None = None
+    if judge is not None:
+        judged = await judge_plan(
+            plan_text_for_judge(plan),
+            criteria,
+            backend=judge,
+            situation=plan.situation,
+            skill_name=skill.name,
+        )
+    return assemble(plan, criteria, judged)
+
+
+def score_plan_sync(
+    plan: NetworkingPlan | GenericPlan,
+    skill: Skill,
+    *,
+    judge: Backend | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> PlanScore:
+    """`score_plan` for synchronous callers (not from inside a running event loop)."""
+    return asyncio.run(score_plan(plan, skill, judge=judge, weights=weights))
+
+
+def parse_plan(data: object, *, source: str = "<plan>") -> NetworkingPlan | GenericPlan:
+    """Validate a plan's JSON data, without name context (saved plans are scored as they are).
+
+    A document with `steps` is a `GenericPlan`; otherwise a `NetworkingPlan`.
+    """
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: a plan must be a JSON object, not {type(data).__name__}")
+    model: type[NetworkingPlan] | type[GenericPlan] = (
+        GenericPlan if "steps" in data else NetworkingPlan
+    )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+            for e in exc.errors(include_url=False)[:5]
+        )
+        raise InputError(f"{source}: not a valid {model.__name__}: {problems}") from None
+
+
+def load_plan(path: str | Path) -> NetworkingPlan | GenericPlan:
+    """Read a saved plan (`plan.json`) for scoring; clear `InputError` on any problem."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read plan {file}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{file}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    return parse_plan(data, source=str(file))

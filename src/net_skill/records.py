@@ -1,0 +1,136 @@
+"""Run folders: an append-only `events.jsonl` plus `plan.json` and `plan.md` at the end.
+
+Layout of one run folder (`<runs>/<UTC timestamp>-<skill id>-<short hash>/`):
+
+    events.jsonl   one JSON object a line, appended and flushed as things happen
+    plan.json      the validated plan (written when every step is done)
+    plan.md        the same plan as readable markdown
+
+Everything written passes through `redact`, so an Anthropic API key never reaches a record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from net_skill._redact import REDACTED
+from net_skill._redact import redact as _redact
+from net_skill.errors import InputError
+
+EVENTS_FILE = "events.jsonl"
+PLAN_JSON_FILE = "plan.json"
+PLAN_MD_FILE = "plan.md"
+
+_API_KEY = re.compile(r"sk-ant-[A-Za-z0-9_-]+")
+
+
+def redact(text: str) -> str:
+    """Replace anything shaped like an Anthropic API key (`sk-ant-...`) with `[REDACTED]`."""
+    return _API_KEY.sub(REDACTED, _redact(text))
+
+
+DATA_DIR_ENV = "NET_SKILL_DATA_DIR"
+
+
+def default_runs_dir() -> Path:
+    """`$NET_SKILL_DATA_DIR/runs`, else the per-user data folder's `net-skill/runs`
+    (for example `~/.local/share/net-skill/runs` on Linux)."""
+    base = os.environ.get(DATA_DIR_ENV, "").strip()
+    return Path(base or user_data_dir("net-skill")) / "runs"
+
+
+def short_hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:8]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class RunRecorder:
+    """Appends events of one run to `<run_dir>/events.jsonl`; thread-safe, flushed per line."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.events_path = run_dir / EVENTS_FILE
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(
+        cls, output_dir: str | Path | None, *, skill_id: str, fingerprint: str
+    ) -> RunRecorder:
+        """Make a fresh run folder under `output_dir` (default: `default_runs_dir()`)."""
+        root = Path(output_dir) if output_dir is not None else default_runs_dir()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        safe_id = re.sub(r"[^A-Za-z0-9_.-]+", "-", skill_id).strip("-") or "skill"
+        base = f"{stamp}-{safe_id}-{fingerprint}"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for suffix in range(1000):
+                run_dir = root / (base if suffix == 0 else f"{base}-{suffix}")
+                try:
+                    run_dir.mkdir()
+                except FileExistsError:
+                    continue
+                return cls(run_dir)
+        except OSError as exc:
+            raise InputError(f"cannot create a run folder under {root}: {exc}") from exc
+        raise InputError(f"cannot create a run folder under {root}: too many runs named {base}")
+
+    @classmethod
+    def open(cls, run_dir: str | Path) -> RunRecorder:
+        """An existing run folder (for resuming)."""
+        path = Path(run_dir)
+        if not (path / EVENTS_FILE).is_file():
+            raise InputError(f"{path} is not a net-skill run folder (no {EVENTS_FILE} in it)")
+        return cls(path)
+
+    def append(self, event: Mapping[str, Any]) -> None:
+        record = {"time": now_iso(), **event}
+        line = redact(json.dumps(record, ensure_ascii=False, default=str))
+        with self._lock, self.events_path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Write a whole file atomically (temporary file, then rename), redacted."""
+        target = self.run_dir / name
+        temporary = target.with_name(f".{name}.tmp")
+        temporary.write_text(redact(text), encoding="utf-8")
+        temporary.replace(target)
+        return target
+
+    def events(self) -> list[dict[str, Any]]:
+        return list(read_events(self.run_dir))
+
+
+def read_events(run_dir: str | Path) -> Iterator[dict[str, Any]]:
+    """The events of a run in order; a torn last line (crash mid-write) is skipped."""
+    path = Path(run_dir) / EVENTS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            yield value
