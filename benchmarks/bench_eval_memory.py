@@ -25,18 +25,8 @@ from pathlib import Path
 
 
 def child(cases: int, trace: bool) -> None:
-    from net_skill.backends.base import Completion, CompletionRequest
     from net_skill.backends.fake import FakeBackend
     from net_skill.eval.harness import run_eval
-
-    class ForgetfulFake(FakeBackend):
-        """FakeBackend keeps every request in `calls` (for tests); a benchmark must not."""
-
-        async def complete(self, request: CompletionRequest) -> Completion:
-            try:
-                return await super().complete(request)
-            finally:
-                self.calls.clear()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-mem-"))
     try:
@@ -51,7 +41,7 @@ def child(cases: int, trace: bool) -> None:
         summary = asyncio.run(
             run_eval(
                 path,
-                backend=ForgetfulFake(),
+                backend=FakeBackend(record_calls=False),
                 out_dir=folder / "out",
                 concurrency=32,
                 today=date(2025, 3, 3),

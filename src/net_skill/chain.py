@@ -26,13 +26,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel
 
 from net_skill.errors import InputError
 from net_skill.loader import skill_text_with_arguments, substitute_arguments
+from net_skill.names import candidate_names, constrain_name_fields
 from net_skill.networking import NETWORKING_STEP_DEPENDENCIES, NETWORKING_STEP_MODELS, TargetList
 from net_skill.plan import GenericStepReport
 from net_skill.prompts import delimit, render
@@ -207,6 +208,21 @@ def validation_context(
     if count is not None:
         context["target_count"] = count
     return context
+
+
+def step_schema(output_type: type[BaseModel], source_text: str) -> dict[str, Any]:
+    """The JSON schema sent for a step: person-name fields narrowed to names in the source text.
+
+    Constrained decoding then makes an invented name impossible rather than merely rejected
+    (a small model otherwise repeats the same invented name through every re-ask).
+    """
+    return _narrowed_schema(output_type, tuple(candidate_names(source_text)))
+
+
+@lru_cache(maxsize=256)
+def _narrowed_schema(output_type: type[BaseModel], names: tuple[str, ...]) -> dict[str, Any]:
+    # Shared between calls: treat the result as read-only.
+    return constrain_name_fields(schema_of(output_type), list(names))
 
 
 # --- system prompt ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from net_skill.chain import (
     fit_step,
     is_networking,
     step_guidance,
+    step_schema,
     target_count_of,
     validation_context,
 )
@@ -156,8 +157,7 @@ class _Execution:
                 price = event.get("cost_usd")
                 self.cost = None if self.cost is None or price is None else self.cost + price
             elif event["type"] == "validation_error" and event["attempt"] <= self.state.max_reasks:
-                errors = "; ".join(f"{e['loc']}: {e['msg']}" for e in event["errors"][:3])
-                self.progress("step_retry", step, f"attempt {event['attempt']} invalid: {errors}")
+                self.progress("step_retry", step, retry_message(event))
 
         return on_event
 
@@ -229,16 +229,18 @@ class _Execution:
             }
         )
         self.progress("step_started", step)
+        context = validation_context(
+            state.situation, state.contacts, state.outputs, state.networking
+        )
         try:
             result = await complete_structured(
                 state.backend,
                 system=state.system,
                 prompt=prompt,
                 output_type=step.output_type,
+                schema=step_schema(step.output_type, context["source_text"]),
                 tag=step.tag,
-                validation_context=validation_context(
-                    state.situation, state.contacts, state.outputs, state.networking
-                ),
+                validation_context=context,
                 max_reasks=state.max_reasks,
                 max_tokens=budget,
                 on_event=self.sink(step),
@@ -277,6 +279,16 @@ class _Execution:
             }
         )
         self.progress("step_finished", step, f"{outcome.attempts} attempt(s)")
+
+
+def retry_message(event: Mapping[str, Any]) -> str:
+    """A short summary of a rejected answer: distinct problems, at most two, each trimmed."""
+    problems: dict[str, str] = {}
+    for error in event["errors"]:
+        problems.setdefault(str(error["msg"]), str(error["loc"]))
+    shown = [f"{loc}: {msg[:140]}" for msg, loc in list(problems.items())[:2]]
+    more = f" (+{len(problems) - 2} more)" if len(problems) > 2 else ""
+    return f"attempt {event['attempt']} invalid: " + "; ".join(shown) + more
 
 
 def build_plan(state: RunState) -> NetworkingPlan | GenericPlan:

