@@ -110,7 +110,8 @@ def test_candidate_names_come_from_the_text() -> None:
     from net_skill.names import candidate_names
 
     names = candidate_names(SITUATION + " I met Jan van der Berg at PyCon. Soy de Madrid.")
-    assert {"Priya", "Dana Okafor", "Luis Romero", "Jan van der Berg", "PyCon"} <= set(names)
+    assert {"Dana Okafor", "Luis Romero", "Jan van der Berg", "PyCon"} <= set(names)
+    assert "Priya" not in names  # "I'm Priya": the writer, not a contact
     assert "I'm" not in names and "My" not in names and "PyCon Soy" not in names
 
 
@@ -124,3 +125,10 @@ def test_name_fields_constrained_to_candidates() -> None:
     assert nobody["properties"]["via"]["anyOf"] == [{"type": "null"}]
     # the description field (a plain string) is untouched
     assert schema["$defs"]["Contact"]["properties"]["description"]["type"] == "string"
+
+
+def test_the_writers_own_name_is_not_a_contact_candidate() -> None:
+    from net_skill.names import candidate_names
+
+    names = candidate_names("I'm Priya. My name is Ana Lima, call me Ana. I know Dana Okafor.")
+    assert names == ["Dana Okafor", "Dana", "Okafor"]

@@ -384,3 +384,20 @@ def test_earlier_outputs_are_trimmed_before_anything_else() -> None:
     assert approx_tokens(trimmed) <= room
     assert TRIM_MARKER in trimmed
     assert "b" * MIN_EARLIER_CHARS in trimmed and "Step 6 of 8" in trimmed
+
+
+def test_step_schemas_narrow_names_and_target_numbers() -> None:
+    from net_skill.chain import step_schema
+    from net_skill.networking import Interviews, TargetList
+
+    context = {"source_text": "My mentor Ana Lima works at Globex.", "target_count": 2}
+    targets = step_schema(TargetList, context)
+    name = targets["$defs"]["Target"]["properties"]["name"]
+    assert name["anyOf"][0]["enum"] == ["Ana Lima", "Ana", "Lima", "Globex"]
+    interviews = step_schema(Interviews, context)
+    assert interviews["$defs"]["InterviewPrep"]["properties"]["target"]["enum"] == [1, 2]
+    # the model's own schema is untouched
+    assert (
+        "enum"
+        not in Interviews.model_json_schema()["$defs"]["InterviewPrep"]["properties"]["target"]
+    )

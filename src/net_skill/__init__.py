@@ -1,8 +1,8 @@
 """net-skill: run a markdown skill as a typed, measurable LLM agent.
 
-    from net_skill import run_skill
-    result = run_skill("I'm a data analyst moving into product management ...")
-    print(result.plan.value.value_proposition)
+from net_skill import run_skill
+result = run_skill("I'm a data analyst moving into product management ...")
+print(result.plan.value.value_proposition)
 """
 
 from __future__ import annotations

@@ -210,19 +210,50 @@ def validation_context(
     return context
 
 
-def step_schema(output_type: type[BaseModel], source_text: str) -> dict[str, Any]:
-    """The JSON schema sent for a step: person-name fields narrowed to names in the source text.
+def step_schema(output_type: type[BaseModel], context: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON schema sent for a step, narrowed to what this run allows.
 
-    Constrained decoding then makes an invented name impossible rather than merely rejected
-    (a small model otherwise repeats the same invented name through every re-ask).
+    Person-name fields may only hold names found in the source text, and Step 4 target numbers
+    only the numbers of the actual targets. Constrained decoding then makes an invented name or
+    a dangling target impossible rather than merely rejected (a small model otherwise repeats
+    the same mistake through every re-ask). Validators still check both.
     """
-    return _narrowed_schema(output_type, tuple(candidate_names(source_text)))
+    names = tuple(candidate_names(str(context.get("source_text", ""))))
+    count = context.get("target_count")
+    return _narrowed_schema(output_type, names, count if isinstance(count, int) else None)
 
 
 @lru_cache(maxsize=256)
-def _narrowed_schema(output_type: type[BaseModel], names: tuple[str, ...]) -> dict[str, Any]:
+def _narrowed_schema(
+    output_type: type[BaseModel], names: tuple[str, ...], target_count: int | None
+) -> dict[str, Any]:
     # Shared between calls: treat the result as read-only.
-    return constrain_name_fields(schema_of(output_type), list(names))
+    schema = constrain_name_fields(schema_of(output_type), list(names))
+    if target_count is not None:
+        _constrain_target_numbers(schema, target_count)
+    return schema
+
+
+def _constrain_target_numbers(node: Any, count: int) -> None:
+    """Replace every integer `target` property with an enum of 1..count, in place."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            target = properties.get("target")
+            if isinstance(target, dict) and target.get("type") == "integer":
+                described = (
+                    {"description": target["description"]} if "description" in target else {}
+                )
+                properties["target"] = {
+                    "type": "integer",
+                    "enum": list(range(1, max(count, 1) + 1)),
+                    **described,
+                }
+        for value in node.values():
+            _constrain_target_numbers(value, count)
+    elif isinstance(node, list):
+        for value in node:
+            _constrain_target_numbers(value, count)
 
 
 # --- system prompt ---------------------------------------------------------------------------

@@ -238,7 +238,7 @@ class _Execution:
                 system=state.system,
                 prompt=prompt,
                 output_type=step.output_type,
-                schema=step_schema(step.output_type, context["source_text"]),
+                schema=step_schema(step.output_type, context),
                 tag=step.tag,
                 validation_context=context,
                 max_reasks=state.max_reasks,

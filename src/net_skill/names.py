@@ -164,18 +164,22 @@ def candidate_names(text: str) -> list[str]:
     """Capitalised word runs of `text` that could be people's names, in order of appearance.
 
     Over-inclusion is harmless (a company name is not a person, but it does appear in the
-    text); the list only ever narrows what a model may write into a name field.
+    text); the list only ever narrows what a model may write into a name field. The writer's
+    own name ("I'm Priya", "my name is Priya") is left out: nobody networks with themselves.
     """
     found: list[str] = []
+    own: set[str] = set()
     run: list[str] = []
+    run_start = 0
 
     def close_run() -> None:
         while run and run[-1].casefold() in _PARTICLES:
             run.pop()
         if run:
-            for candidate in (" ".join(run), *(run if len(run) <= 3 else ())):
-                if candidate not in found:
-                    found.append(candidate)
+            names = (" ".join(run), *(run if len(run) <= 3 else ()))
+            if _SELF_INTRODUCTION.search(text, 0, run_start):
+                own.update(names)
+            found.extend(n for n in names if n not in found)
         run.clear()
 
     previous_end = 0
@@ -186,13 +190,18 @@ def candidate_names(text: str) -> list[str]:
         if run and gap.strip():  # punctuation between words ends a name
             close_run()
         if word[:1].isupper() and word.casefold() not in _NOT_NAMES and len(word) > 1:
+            if not run:
+                run_start = match.start()
             run.append(word)
         elif run and word.casefold() in _PARTICLES:
             run.append(word)
         else:
             close_run()
     close_run()
-    return found[:MAX_NAME_CANDIDATES]
+    return [name for name in found if name not in own][:MAX_NAME_CANDIDATES]
+
+
+_SELF_INTRODUCTION = re.compile(r"(?:\bI['’]m|\bI am|\bmy name is|\bcall me)\s+\Z", re.IGNORECASE)
 
 
 NAME_FIELDS = frozenset({"name", "via"})

@@ -74,10 +74,10 @@ def render_plan_markdown(plan: NetworkingPlan | GenericPlan) -> str:
         "## 4. Targets",
     ]
     for number, target in enumerate(plan.targets.targets, 1):
-        path = target.path + (f" via {target.via}" if target.via else "")
+        path = f"{target.path} path" + (f" via {target.via}" if target.via else "")
         out += [
             f"### {number}. {_describe_target(target)}",
-            f"Tier {target.tier} · {path} path",
+            f"Tier {target.tier} · {path}",
             f"- Background: {target.research.background}",
             f"- Common ground: {target.research.common_ground}",
             f"- Value to offer: {target.research.value_to_offer}",
