@@ -13,17 +13,8 @@ from net_skill.backends.fake import FakeBackend
 from net_skill.errors import InputError
 from net_skill.eval.calibrate import acalibrate, calibrate, cohen_kappa
 from net_skill.loader import load_bundled_skill
-
-EVALS = Path(__file__).resolve().parents[1] / "evals"
-LABELED = EVALS / "labeled"
-IDS = [
-    "network_audited",
-    "value_articulated",
-    "targets_researched",
-    "outreach_personalized",
-    "followup_thankyou",
-    "maintenance_cadence",
-]
+from tests.labeled_plans import CRITERION_IDS as IDS
+from tests.labeled_plans import EVALS, LABELED, labeled_document
 
 
 def test_kappa_known_values() -> None:
@@ -51,7 +42,7 @@ def test_kappa_degenerate_cases_are_reported_not_invented() -> None:
 
 
 def write_labeled(directory: Path, name: str, source: str, labels: dict[str, bool]) -> None:
-    data = json.loads((LABELED / f"{source}.json").read_text(encoding="utf-8"))
+    data = labeled_document(source)
     data["id"], data["labels"] = name, labels
     (directory / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
 

@@ -16,13 +16,12 @@ from net_skill.eval.criteria import criteria_for, slugify
 from net_skill.eval.scoring import load_plan, parse_plan, score_plan_sync
 from net_skill.loader import load_bundled_skill, parse_skill
 from net_skill.plan import NetworkingPlan
-
-LABELED = Path(__file__).resolve().parents[1] / "evals" / "labeled"
+from tests.labeled_plans import CRITERION_IDS, labeled_document
 
 
 def plan_data(name: str = "good-teacher-ux") -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((LABELED / f"{name}.json").read_text(encoding="utf-8"))
-    return data["plan"]  # type: ignore[no-any-return]
+    plan: dict[str, Any] = labeled_document(name)["plan"]
+    return plan
 
 
 def build(mutate: Callable[[dict[str, Any]], None] | None = None) -> NetworkingPlan:
@@ -34,14 +33,7 @@ def build(mutate: Callable[[dict[str, Any]], None] | None = None) -> NetworkingP
 
 def test_criteria_for_skill_md_are_the_six_stable_ids() -> None:
     criteria = criteria_for(load_bundled_skill())
-    assert [c.id for c in criteria] == [
-        "network_audited",
-        "value_articulated",
-        "targets_researched",
-        "outreach_personalized",
-        "followup_thankyou",
-        "maintenance_cadence",
-    ]
+    assert [c.id for c in criteria] == CRITERION_IDS
     assert all(c.checks and set(c.checks) <= set(CHECKS) for c in criteria)
     assert sorted(check for c in criteria for check in c.checks) == sorted(CHECKS)
 

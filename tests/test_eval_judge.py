@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,21 +14,12 @@ from net_skill.eval.judge import JudgeReport, judge_plan
 from net_skill.eval.scoring import parse_plan, plan_text_for_judge, score_plan
 from net_skill.loader import load_bundled_skill, parse_skill
 from net_skill.plan import GenericPlan, NetworkingPlan
-
-LABELED = Path(__file__).resolve().parents[1] / "evals" / "labeled"
-IDS = [
-    "network_audited",
-    "value_articulated",
-    "targets_researched",
-    "outreach_personalized",
-    "followup_thankyou",
-    "maintenance_cadence",
-]
+from tests.labeled_plans import CRITERION_IDS as IDS
+from tests.labeled_plans import labeled_document
 
 
 def labeled_plan(name: str) -> NetworkingPlan:
-    data = json.loads((LABELED / f"{name}.json").read_text(encoding="utf-8"))
-    plan = parse_plan(data["plan"])
+    plan = parse_plan(labeled_document(name)["plan"])
     assert isinstance(plan, NetworkingPlan)
     return plan
 

@@ -98,34 +98,23 @@ def is_networking(skill: Skill) -> bool:
 
 def chain_steps(skill: Skill) -> list[ChainStep]:
     """The steps to run: typed for `net`, `GenericStepReport` (sequential) for anything else."""
-    if is_networking(skill):
-        return [
-            _chain_step(
-                s.number,
-                s.title,
-                s.body,
-                _checklist(s.items),
-                NETWORKING_STEP_MODELS[s.number],
-                NETWORKING_STEP_DEPENDENCIES[s.number],
-            )
-            for s in skill.steps
-        ]
     if not skill.steps:
         title = skill.title or skill.name or skill.id
         text = "Apply the whole skill (the <skill> block above) to the situation, as one step."
         return [_chain_step(1, title, text, (), GenericStepReport, ())]
+    networking = is_networking(skill)  # its steps are 1 to 8 in order, so sorting keeps them
     steps = sorted(skill.steps, key=lambda s: s.number)
-    return [
-        _chain_step(
-            s.number,
-            s.title,
-            s.body,
-            _checklist(s.items),
-            GenericStepReport,
-            tuple(p.number for p in steps[:index]),
+    chain = []
+    for index, s in enumerate(steps):
+        output_type: type[BaseModel] = GenericStepReport
+        depends_on = tuple(p.number for p in steps[:index])
+        if networking:
+            output_type = NETWORKING_STEP_MODELS[s.number]
+            depends_on = NETWORKING_STEP_DEPENDENCIES[s.number]
+        chain.append(
+            _chain_step(s.number, s.title, s.body, _checklist(s.items), output_type, depends_on)
         )
-        for index, s in enumerate(steps)
-    ]
+    return chain
 
 
 def _chain_step(

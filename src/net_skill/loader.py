@@ -4,23 +4,26 @@ The frontmatter is YAML (PyYAML, every scalar kept as text); the body is parsed 
 into block tokens, and only top-level tokens count as structure, so a heading inside fenced code,
 an indented code block, a list or a block quote is never a section or a step. Line numbers in
 errors and on parsed items are those of the original file, frontmatter included.
+
+The markdown structure lives in `net_skill._markdown`, argument substitution in
+`net_skill.arguments`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
+from net_skill._markdown import STEP_HEADING, STEPS, VERIFICATION, WHEN_TO_USE, Outline
+from net_skill.arguments import PLACEHOLDER, skill_text_with_arguments, substitute_arguments
 from net_skill.errors import ConfigurationError, SkillParseError
-from net_skill.skill import Skill, SkillItem, SkillSection, SkillStep
+from net_skill.skill import Skill, SkillStep
 
 __all__ = [
     "MAX_SKILL_BYTES",
@@ -36,24 +39,12 @@ __all__ = [
 MAX_SKILL_BYTES = 1_000_000
 """A skill file larger than this is refused (real skills are a few kilobytes)."""
 
-PLACEHOLDER = "$ARGUMENTS"
-
-STEPS, VERIFICATION, WHEN_TO_USE = "steps", "verification", "when to use"
-
 
 class SkillWarning(UserWarning):
     """The skill loads, but part of it is probably not what its author meant."""
 
 
-# Block structure only: inline parsing is switched off, so an inline token's `content` is the
-# source text of its paragraph or heading, exactly as written.
-_MD = MarkdownIt("commonmark").disable("inline")
 _YAML_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-_LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
-_CODE = frozenset({"fence", "code_block"})
-_STEP_HEADING = re.compile(r"step\s*([0-9]{1,6})(?![0-9])(?!\.[0-9])\s*[:.)\-–—]?\s*(.*)", re.I)
-_CHECKBOX = re.compile(r"\[[ xX]\](?:\s+|$)")
-_PLACEHOLDER_RE = re.compile(r"(?P<escape>\$|\\)?\$ARGUMENTS(?![A-Za-z0-9_])")
 
 
 # --------------------------------------------------------------------------- reading
@@ -149,7 +140,7 @@ def _parse_cached(text: str, path: Path | None) -> Skill:
     description = _frontmatter_text(meta, "description", front, path)
     if not description:
         notes.append("frontmatter has no `description`")
-    outline = _Outline(body, offset)
+    outline = Outline(body, offset)
     sections = outline.sections()
     notes.extend(outline.notes)
     steps = _steps(outline, path, notes)
@@ -238,213 +229,10 @@ def _skill_id(name: str, path: Path | None) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "skill"
 
 
-# --------------------------------------------------------------------------- outline
-
-
-@dataclass(frozen=True)
-class _Heading:
-    index: int
-    """Token index of `heading_open`."""
-    level: int
-    text: str
-    line: int
-    """0-based body line of the heading."""
-    content_line: int
-    """0-based body line where the text under the heading starts."""
-
-
-@dataclass(frozen=True)
-class _Range:
-    heading: _Heading
-    end_index: int
-    end_line: int
-
-
-class _Outline:
-    """The top-level headings of a body and the H2 sections they open."""
-
-    def __init__(self, body: str, offset: int) -> None:
-        self.lines = body.split("\n")
-        self.offset = offset
-        self.tokens: list[Token] = _MD.parse(body)
-        self.headings = [
-            _Heading(i, int(tok.tag[1:]), self.tokens[i + 1].content.strip(), *_span(tok))
-            for i, tok in enumerate(self.tokens)
-            if tok.type == "heading_open" and tok.level == 0
-        ]
-        self.title = next((h.text for h in self.headings if h.level == 1), "")
-        end_index, end_line = self._footer()
-        self.ranges: list[_Range] = []
-        for k, heading in enumerate(self.headings):
-            if heading.level != 2:
-                continue
-            after = next((h for h in self.headings[k + 1 :] if h.level <= 2), None)
-            if after is None:
-                self.ranges.append(_Range(heading, end_index, end_line))
-            else:
-                self.ranges.append(_Range(heading, after.index, after.line))
-        self.notes: list[str] = []
-        self._note_stray_steps()
-
-    def file_line(self, body_line: int) -> int:
-        return body_line + self.offset + 1
-
-    def _footer(self) -> tuple[int, int]:
-        """Where the closing block starts: the first top-level `---` after the last heading.
-
-        Skill files end with `---` and an `**Input**: $ARGUMENTS` paragraph; that block belongs
-        to no section or step.
-        """
-        last_heading = self.headings[-1].index if self.headings else -1
-        for i in range(last_heading + 1, len(self.tokens)):
-            tok = self.tokens[i]
-            if tok.type == "hr" and tok.level == 0:
-                return i, _span(tok)[0]
-        return len(self.tokens), len(self.lines)
-
-    def _note_stray_steps(self) -> None:
-        in_steps = False
-        for heading in self.headings:
-            if heading.level <= 2:
-                in_steps = heading.level == 2 and heading.text.casefold() == STEPS
-            elif not in_steps and heading.level == 3 and _STEP_HEADING.fullmatch(heading.text):
-                self.notes.append(
-                    f"'### {heading.text}' (line {self.file_line(heading.line)}) is not under "
-                    "'## Steps': it is not a step"
-                )
-            if heading.level == 2 and _STEP_HEADING.fullmatch(heading.text):
-                self.notes.append(
-                    f"'## {heading.text}' (line {self.file_line(heading.line)}) is an H2 "
-                    "section, not a step under '## Steps': it is kept as a section"
-                )
-
-    def ranges_for(self, key: str) -> list[_Range]:
-        return [r for r in self.ranges if r.heading.text.casefold() == key]
-
-    def text(self, start_line: int, end_line: int) -> str:
-        lines = self.lines[start_line:end_line]
-        while lines and (not lines[-1].strip() or _is_rule(lines[-1])):
-            lines.pop()
-        while lines and not lines[0].strip():
-            lines.pop(0)
-        return "\n".join(lines)
-
-    def sections(self) -> dict[str, SkillSection]:
-        found: dict[str, SkillSection] = {}
-        for part in self.ranges:
-            key = part.heading.text.casefold()
-            body = self.text(part.heading.content_line, part.end_line)
-            line = self.file_line(part.heading.line)
-            if key in found:
-                first = found[key]
-                self.notes.append(
-                    f"section '## {part.heading.text}' appears twice (lines {first.line} and "
-                    f"{line}); their texts are joined"
-                )
-                found[key] = SkillSection(first.title, f"{first.body}\n\n{body}", first.line)
-            else:
-                found[key] = SkillSection(part.heading.text, body, line)
-        return found
-
-    def items(self, start: int, end: int) -> list[SkillItem]:
-        """The items of the top-level lists among tokens[start:end]."""
-        items: list[SkillItem] = []
-        i = start
-        while i < end:
-            tok = self.tokens[i]
-            if tok.level == 0 and tok.type in _LIST_OPEN:
-                found, i = self._list(i)
-                items.extend(found)
-            else:
-                i += 1
-        return items
-
-    def flat_items(self, key: str) -> list[str]:
-        texts: list[str] = []
-        for part in self.ranges_for(key):
-            for item in self.items(part.heading.index + 3, part.end_index):
-                texts.extend(text for _, text in item.flatten() if text)
-        return texts
-
-    def _list(self, i: int) -> tuple[list[SkillItem], int]:
-        """Parse the list opening at tokens[i]; return its items and the index after it."""
-        level = self.tokens[i].level
-        close = self.tokens[i].type.replace("_open", "_close")
-        items: list[SkillItem] = []
-        i += 1
-        while i < len(self.tokens):
-            tok = self.tokens[i]
-            if tok.type == close and tok.level == level:
-                return items, i + 1
-            if tok.type == "list_item_open" and tok.level == level + 1:
-                item, i = self._item(i)
-                if item.text or item.children:
-                    items.append(item)
-            else:
-                i += 1
-        return items, i
-
-    def _item(self, i: int) -> tuple[SkillItem, int]:
-        """One list item: its first paragraph is its text; later paragraphs become child items
-        that own the lists right after them; nested lists become children."""
-        level = self.tokens[i].level
-        line = self.file_line(_span(self.tokens[i])[0])
-        text: str | None = None
-        children: list[SkillItem] = []
-        group: _Group | None = None  # a later paragraph and the lists that follow it
-        i += 1
-        while i < len(self.tokens):
-            tok = self.tokens[i]
-            if tok.type == "list_item_close" and tok.level == level:
-                i += 1
-                break
-            if tok.level != level + 1:
-                i += 1
-            elif tok.type == "paragraph_open":
-                content = _clean(self.tokens[i + 1].content)
-                if text is None:
-                    box = _CHECKBOX.match(content)
-                    text = content[box.end() :] if box else content
-                else:
-                    _close_group(group, children)
-                    group = (content, self.file_line(_span(tok)[0]), [])
-                i += 3
-            elif tok.type in _LIST_OPEN:
-                found, i = self._list(i)
-                (group[2] if group is not None else children).extend(found)
-            else:
-                i += 1
-        _close_group(group, children)
-        return SkillItem(text or "", tuple(children), line), i
-
-
-_Group = tuple[str, int, list[SkillItem]]
-"""(text, line, children) of a paragraph that follows an item's first one."""
-
-
-def _close_group(group: _Group | None, children: list[SkillItem]) -> None:
-    if group is not None:
-        text, line, grouped = group
-        children.append(SkillItem(text, tuple(grouped), line))
-
-
-def _span(tok: Token) -> tuple[int, int]:
-    return (tok.map[0], tok.map[1]) if tok.map else (0, 0)
-
-
-def _clean(content: str) -> str:
-    return "\n".join(line.strip() for line in content.strip().split("\n"))
-
-
-def _is_rule(line: str) -> bool:
-    stripped = line.replace(" ", "")
-    return len(stripped) >= 3 and len(set(stripped)) == 1 and stripped[0] in "-*_"
-
-
 # --------------------------------------------------------------------------- steps
 
 
-def _steps(outline: _Outline, path: Path | None, notes: list[str]) -> list[SkillStep]:
+def _steps(outline: Outline, path: Path | None, notes: list[str]) -> list[SkillStep]:
     steps: list[SkillStep] = []
     first_line: dict[int, int] = {}
     for part in outline.ranges_for(STEPS):
@@ -453,7 +241,7 @@ def _steps(outline: _Outline, path: Path | None, notes: list[str]) -> list[Skill
             for h in outline.headings
             if part.heading.index < h.index < part.end_index and h.level == 3
         ]
-        starts = [(h, m) for h in inside if (m := _STEP_HEADING.fullmatch(h.text))]
+        starts = [(h, m) for h in inside if (m := STEP_HEADING.fullmatch(h.text))]
         if not starts:
             notes.append(
                 f"'## {part.heading.text}' (line {outline.file_line(part.heading.line)}) has no "
@@ -509,62 +297,10 @@ def _check_number(
         )
 
 
-def _check_verification(outline: _Outline, verification: list[str], notes: list[str]) -> None:
+def _check_verification(outline: Outline, verification: list[str], notes: list[str]) -> None:
     parts = outline.ranges_for(VERIFICATION)
     if not parts:
         notes.append("no '## Verification' section: the checklist is empty")
     elif not verification:
         line = outline.file_line(parts[0].heading.line)
         notes.append(f"'## Verification' (line {line}) has no list items: the checklist is empty")
-
-
-# --------------------------------------------------------------------------- arguments
-
-
-def substitute_arguments(text: str, arguments: str) -> str:
-    """Put `arguments` in place of each `$ARGUMENTS` outside code blocks.
-
-    Only `$ARGUMENTS` is a placeholder: `$1`, `$35`, `$B$6` stay as written, and so does
-    everything inside fenced or indented code. `$$ARGUMENTS` and `\\$ARGUMENTS` give a literal
-    `$ARGUMENTS`. The arguments are inserted verbatim in one pass (never substituted or rendered
-    again). Text without a placeholder gets `ARGUMENTS: <arguments>` appended. Line endings of
-    the result are `\\n`.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    code = _code_lines(text)
-    found = False
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal found
-        if match.group("escape"):
-            return PLACEHOLDER
-        found = True
-        return arguments
-
-    lines = text.split("\n")
-    out = [
-        line if n in code or "ARGUMENTS" not in line else _PLACEHOLDER_RE.sub(replace, line)
-        for n, line in enumerate(lines)
-    ]
-    result = "\n".join(out)
-    if not found:
-        result = f"{result.rstrip()}\n\nARGUMENTS: {arguments}"
-    return result
-
-
-def skill_text_with_arguments(skill: Skill, arguments: str) -> str:
-    """The skill body (no frontmatter) with the arguments substituted: the stable prompt text."""
-    return substitute_arguments(skill.body.strip("\n"), arguments)
-
-
-@lru_cache(maxsize=16)
-def _code_lines(text: str) -> frozenset[int]:
-    """0-based lines that belong to fenced or indented code blocks (at any nesting).
-
-    Cached: a runner substitutes into the same skill text for every step.
-    """
-    lines: set[int] = set()
-    for tok in _MD.parse(text):
-        if tok.type in _CODE and tok.map:
-            lines.update(range(tok.map[0], tok.map[1]))
-    return frozenset(lines)

@@ -39,14 +39,12 @@ class RelationshipCadence(BaseModel):
     cadence: Cadence
 
 
-class NetworkingPlan(BaseModel):
-    """A complete plan for `skill.md`: what the model wrote for each step, and what code derived."""
+class NetworkingSteps(BaseModel):
+    """The eight step outputs of the networking skill, one field per step (`NETWORKING_FIELDS`).
 
-    model_config = ConfigDict(extra="forbid")
+    Shared by `NetworkingPlan` and the single-prompt baseline's answer model.
+    """
 
-    skill_id: str = "net"
-    situation: str
-    today: date
     purpose: Purpose
     audit: NetworkAudit
     value: ValueOffer
@@ -55,6 +53,21 @@ class NetworkingPlan(BaseModel):
     interviews: Interviews
     maintenance: Maintenance
     asks: Asks
+
+
+class _PlanHeader(BaseModel):
+    skill_id: str = "net"
+    situation: str
+    today: date
+
+
+# Field order (and so the JSON of saved plans): the header, the eight step outputs, then what code
+# derived; pydantic takes inherited fields from the last base to the first.
+class NetworkingPlan(NetworkingSteps, _PlanHeader):
+    """A complete plan for `skill.md`: what the model wrote for each step, and what code derived."""
+
+    model_config = ConfigDict(extra="forbid")
+
     follow_up_rule: FollowUpRule = Field(default_factory=FollowUpRule)
     thank_you_within_hours: int = THANK_YOU_WITHIN_HOURS
     cadences: dict[Strength, Cadence] = Field(

@@ -1,24 +1,20 @@
-"""Console helpers shared by the commands: error reporting and exit codes."""
+"""Shared by the commands: error reporting, exit codes, common options, backend building."""
 
 from __future__ import annotations
 
 import functools
 import sys
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from datetime import date
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from net_skill.errors import (
-    BackendError,
-    ConfigurationError,
-    InputError,
-    NetSkillError,
-    OutputValidationError,
-    RunAbortedError,
-    SkillParseError,
-)
+from net_skill.backends import select as backend_select
+from net_skill.backends.base import Backend
+from net_skill.errors import InputError, NetSkillError, OutputValidationError, SkillParseError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,6 +25,22 @@ EXIT_FAILURE = 1
 
 stderr = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False)
+
+SkillOpt = Annotated[
+    Path | None, typer.Option("--skill", help="A skill file or folder (default: bundled skill.md).")
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        help="auto (Claude if ANTHROPIC_API_KEY is set, else the embedded model), "
+        "local, anthropic or fake.",
+    ),
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Claude model id (anthropic).")]
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="Date the plan starts from, YYYY-MM-DD.")
+]
 
 
 def fail(message: str, *, code: int = EXIT_FAILURE) -> typer.Exit:
@@ -49,7 +61,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             last = exc.last_raw_output
             preview = (last[:400] + "…") if len(last) > 400 else last
             raise fail(_escape(f"{exc}\nlast output: {preview}")) from None
-        except (ConfigurationError, BackendError, RunAbortedError, NetSkillError) as exc:
+        except NetSkillError as exc:  # configuration, backend, aborted run, any other
             raise fail(_escape(str(exc))) from None
         except KeyboardInterrupt:
             stderr.print("interrupted")
@@ -65,3 +77,24 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def build_backend(name: str, model: str | None) -> Backend:
+    """The backend `--backend name --model model` asks for; an unknown name is a usage error."""
+    if name not in backend_select.BACKEND_NAMES:
+        choices = ", ".join(backend_select.BACKEND_NAMES)
+        raise fail(f"unknown backend {name!r}; choose one of: {choices}", code=EXIT_USAGE)
+    notice = backend_select.auto_selection_notice(name)
+    if notice:
+        stderr.print(notice, markup=False, highlight=False, soft_wrap=True)
+    return backend_select.select_backend(name, model)
+
+
+def parse_today(value: str | None) -> date | None:
+    """The `--today` option as a date (None: not given)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today must be a date like 2025-03-01, not {value!r}") from None

@@ -14,8 +14,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from net_skill.backends import select as backend_select
 from net_skill.backends.base import Backend
-from net_skill.cli._common import EXIT_FAILURE, EXIT_USAGE, fail, handle_errors, stderr, stdout
-from net_skill.cli.run import BackendOpt, ModelOpt, SkillOpt, TodayOpt, _backend, _parse_today
+from net_skill.cli._common import (
+    EXIT_FAILURE,
+    EXIT_USAGE,
+    BackendOpt,
+    ModelOpt,
+    SkillOpt,
+    TodayOpt,
+    build_backend,
+    fail,
+    handle_errors,
+    parse_today,
+    stderr,
+    stdout,
+)
 from net_skill.eval.calibrate import acalibrate
 from net_skill.eval.compare import compare_runs, comparison_markdown
 from net_skill.eval.harness import EvalProgress, EvalSummary, run_eval
@@ -137,8 +149,8 @@ def eval_command(
     """Run every case through the skill, score each plan and write the reports."""
     if baseline not in (None, "single-prompt"):
         raise fail(f"unknown baseline {baseline!r}; the only one is single-prompt", code=EXIT_USAGE)
-    day = _parse_today(today)
-    generator = _backend(backend, model)
+    day = parse_today(today)
+    generator = build_backend(backend, model)
     judge = _judge(judge_backend, judge_model, no_judge)
     bar = _Bar()
     with bar.progress:

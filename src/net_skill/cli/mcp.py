@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from net_skill.backends.select import auto_selection_notice, select_backend
-from net_skill.cli._common import handle_errors, stderr
+from net_skill.cli._common import BackendOpt, handle_errors, stderr
 
 SkillsOpt = Annotated[
     list[Path] | None,
@@ -17,14 +17,6 @@ SkillsOpt = Annotated[
         metavar="PATH",
         help="Another skill file or folder to serve as its own tool (repeatable). "
         "The bundled networking skill is always served.",
-    ),
-]
-BackendOpt = Annotated[
-    str,
-    typer.Option(
-        "--backend",
-        help="auto (Claude if ANTHROPIC_API_KEY is set, else the embedded model), "
-        "local, anthropic or fake.",
     ),
 ]
 ModelOpt = Annotated[

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -12,9 +11,17 @@ import typer
 from rich.markdown import Markdown
 from rich.status import Status
 
-from net_skill.backends import select as backend_select
-from net_skill.backends.base import Backend
-from net_skill.cli._common import EXIT_USAGE, fail, handle_errors, stderr, stdout
+from net_skill.cli._common import (
+    BackendOpt,
+    ModelOpt,
+    SkillOpt,
+    TodayOpt,
+    build_backend,
+    handle_errors,
+    parse_today,
+    stderr,
+    stdout,
+)
 from net_skill.errors import InputError
 from net_skill.render import render_plan_markdown
 from net_skill.runner import (
@@ -31,21 +38,6 @@ from net_skill.structured import DEFAULT_MAX_REASKS
 
 SituationArg = Annotated[
     str, typer.Argument(help='Who you are and what you want; "-" reads it from standard input.')
-]
-SkillOpt = Annotated[
-    Path | None, typer.Option("--skill", help="A skill file or folder (default: bundled skill.md).")
-]
-BackendOpt = Annotated[
-    str,
-    typer.Option(
-        "--backend",
-        help="auto (Claude if ANTHROPIC_API_KEY is set, else the embedded model), "
-        "local, anthropic or fake.",
-    ),
-]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Claude model id (anthropic).")]
-TodayOpt = Annotated[
-    str | None, typer.Option("--today", help="Date the plan starts from, YYYY-MM-DD.")
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", help="Folder for run folders (default: user data).")
@@ -86,7 +78,7 @@ def run_command(
     """Run the skill on a situation and print the plan (progress goes to stderr)."""
     text = sys.stdin.read() if situation == "-" else situation
     contacts_text = _read_contacts(contacts)
-    day = _parse_today(today)
+    day = parse_today(today)
     # Check the input and the skill before choosing a backend (which may load a model).
     text, contacts_text = validate_situation(text), validate_contacts(contacts_text)
     loaded = resolve_skill(skill)
@@ -94,7 +86,7 @@ def run_command(
         prompts = render_run_prompts(text, skill=loaded, today=day, contacts=contacts_text)
         _print_prompts(prompts, as_json=json_output)
         return
-    chosen = _backend(backend, model)
+    chosen = build_backend(backend, model)
     with _Progress() as progress:
         result = run_skill(
             text,
@@ -120,29 +112,10 @@ def resume_command(
     json_output: JsonOpt = False,
 ) -> None:
     """Finish a run that stopped part-way: only missing or failed steps run again."""
-    chosen = _backend(backend, model) if backend is not None else None
+    chosen = build_backend(backend, model) if backend is not None else None
     with _Progress() as progress:
         result = resume_run(run_dir, backend=chosen, on_progress=progress)
     _print_result(result, as_json=json_output)
-
-
-def _backend(name: str, model: str | None) -> Backend:
-    if name not in backend_select.BACKEND_NAMES:
-        choices = ", ".join(backend_select.BACKEND_NAMES)
-        raise fail(f"unknown backend {name!r}; choose one of: {choices}", code=EXIT_USAGE)
-    notice = backend_select.auto_selection_notice(name)
-    if notice:
-        stderr.print(notice, markup=False, highlight=False, soft_wrap=True)
-    return backend_select.select_backend(name, model)
-
-
-def _parse_today(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today must be a date like 2025-03-01, not {value!r}") from None
 
 
 def _read_contacts(path: Path | None) -> str | None:

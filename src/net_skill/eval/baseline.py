@@ -27,21 +27,15 @@ from net_skill.chain import (
     validation_context,
 )
 from net_skill.networking import (
-    Asks,
-    Interviews,
-    Maintenance,
-    NetworkAudit,
-    Outreach,
-    Purpose,
     StepModel,
-    TargetList,
-    ValueOffer,
 )
 from net_skill.plan import (
+    NETWORKING_FIELDS,
     GenericPlan,
     GenericStepReport,
     GenericStepResult,
     NetworkingPlan,
+    NetworkingSteps,
     build_networking_plan,
 )
 from net_skill.prompts import render
@@ -53,17 +47,8 @@ SINGLE_PROMPT_MAX_TOKENS = 8192
 """Most answer tokens asked for: the whole plan is one answer, so more than any one step."""
 
 
-class SinglePromptOutput(StepModel):
+class SinglePromptOutput(StepModel, NetworkingSteps):
     """All eight steps of the networking skill in one answer."""
-
-    purpose: Purpose
-    audit: NetworkAudit
-    value: ValueOffer
-    targets: TargetList
-    outreach: Outreach
-    interviews: Interviews
-    maintenance: Maintenance
-    asks: Asks
 
     @model_validator(mode="after")
     def _targets_exist(self) -> SinglePromptOutput:
@@ -181,14 +166,7 @@ def _assemble(
 ) -> NetworkingPlan | GenericPlan:
     if isinstance(value, SinglePromptOutput):
         outputs: dict[int, StepModel] = {
-            1: value.purpose,
-            2: value.audit,
-            3: value.value,
-            4: value.targets,
-            5: value.outreach,
-            6: value.interviews,
-            7: value.maintenance,
-            8: value.asks,
+            number: getattr(value, name) for number, name in NETWORKING_FIELDS.items()
         }
         return build_networking_plan(outputs, situation=situation, today=today, skill_id=skill.id)
     assert isinstance(value, GenericSinglePromptOutput)

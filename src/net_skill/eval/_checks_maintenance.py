@@ -1,0 +1,117 @@
+"""Checks of the relationship maintenance cadence and tracking."""
+
+from __future__ import annotations
+
+from net_skill.eval._checks_base import (
+    MIN_TRACKING_FIELDS,
+    CheckResult,
+    build_result,
+    vacuous_result,
+)
+from net_skill.eval._text import (
+    is_blank,
+    quote,
+    words,
+)
+from net_skill.names import appears_in
+from net_skill.plan import NetworkingPlan
+from net_skill.schedule import (
+    CADENCE_DAYS,
+)
+
+# --- maintenance_cadence -------------------------------------------------------------------
+
+
+def _same_person(first: str, second: str) -> bool:
+    return " ".join(words(first)) == " ".join(words(second))
+
+
+def cadence_matches_strength(plan: NetworkingPlan) -> CheckResult:
+    """Every tracked relationship has a stored cadence, and it matches its strength's rule."""
+    items: list[tuple[bool, str]] = []
+    for strength, cadence in plan.cadences.items():
+        rule = CADENCE_DAYS[strength]
+        items.append(
+            (
+                (cadence.every_days_min, cadence.every_days_max) == rule,
+                f"{strength} cadence is every {cadence.every_days_min}-"
+                f"{cadence.every_days_max} days (rule: {rule[0]}-{rule[1]})",
+            )
+        )
+    for tracked in plan.maintenance.relationships:
+        stored = [c for c in plan.relationship_cadences if _same_person(c.person, tracked.person)]
+        if not stored:
+            items.append((False, f"{tracked.person!r} is tracked with no cadence"))
+            continue
+        entry = stored[0]
+        rule = CADENCE_DAYS[tracked.strength]
+        ok = (
+            entry.strength == tracked.strength
+            and (entry.cadence.every_days_min, entry.cadence.every_days_max) == rule
+        )
+        items.append(
+            (
+                ok,
+                f"{tracked.person!r} ({tracked.strength}) has cadence "
+                f"{entry.cadence.label!r} for {entry.strength} "
+                f"(rule: every {rule[0]}-{rule[1]} days)",
+            )
+        )
+    first = plan.relationship_cadences[0] if plan.relationship_cadences else None
+    evidence = (
+        f"{len(plan.relationship_cadences)} cadences, e.g. {first.person}: {first.cadence.label}"
+        if first
+        else ""
+    )
+    return build_result("cadence_matches_strength", items, evidence)
+
+
+def tracked_strength_consistent(plan: NetworkingPlan) -> CheckResult:
+    """A tracked person who is in the audit keeps the strength the audit gave them."""
+    items: list[tuple[bool, str]] = []
+    for tracked in plan.maintenance.relationships:
+        for contact in plan.audit.contacts:
+            if contact.name and appears_in(contact.name, tracked.person):
+                items.append(
+                    (
+                        contact.strength == tracked.strength,
+                        f"{tracked.person!r} is tracked as {tracked.strength} but the "
+                        f"audit says {contact.strength}",
+                    )
+                )
+                break
+    if not items:
+        return vacuous_result(
+            "tracked_strength_consistent",
+            "no tracked person is a named audit contact: nothing to compare",
+        )
+    return build_result(
+        "tracked_strength_consistent",
+        items,
+        f"{len(items)} tracked contacts keep their audited strength",
+    )
+
+
+def tracking_in_place(plan: NetworkingPlan) -> CheckResult:
+    """A tracking system (at least three fields), relationships with reasons, and habits."""
+    maintenance = plan.maintenance
+    fields = [f for f in maintenance.tracking_fields if not is_blank(f)]
+    items = [
+        (
+            len(fields) >= MIN_TRACKING_FIELDS,
+            f"only {len(fields)} real tracking fields (need {MIN_TRACKING_FIELDS})",
+        )
+    ]
+    items += [
+        (
+            not is_blank(r.reason_to_reach_out),
+            f"{r.person!r} has no reason to reach out: {quote(r.reason_to_reach_out)}",
+        )
+        for r in maintenance.relationships
+    ]
+    items += [(not is_blank(h), f"habit is a placeholder: {quote(h)}") for h in maintenance.habits]
+    return build_result(
+        "tracking_in_place",
+        items,
+        f"tracks {', '.join(fields[:4])}; habit {quote(maintenance.habits[0])}",
+    )
