@@ -211,3 +211,23 @@ def test_score_without_judge_uses_checks_alone() -> None:
     assert (
         json.loads(flawed.model_dump_json())["criteria"][5]["criterion_id"] == "maintenance_cadence"
     )
+
+
+def test_filler_pasted_into_every_part_fails_the_distinctness_checks() -> None:
+    from datetime import date
+
+    from net_skill.backends.fake import minimal_instance
+    from net_skill.eval.checks import outreach_lines_distinct, research_parts_distinct
+    from net_skill.networking import NETWORKING_STEP_MODELS
+    from net_skill.plan import build_networking_plan
+    from tests.plan_factory import good_plan
+
+    outputs = {
+        n: model.model_validate(minimal_instance(model.model_json_schema()))
+        for n, model in NETWORKING_STEP_MODELS.items()
+    }
+    filler = build_networking_plan(outputs, situation="x", today=date(2026, 1, 1))
+    assert not outreach_lines_distinct(filler).passed
+    assert not research_parts_distinct(filler).passed
+    assert outreach_lines_distinct(good_plan()).passed
+    assert research_parts_distinct(good_plan()).passed

@@ -165,6 +165,32 @@ def outreach_distinct(plan: NetworkingPlan) -> CheckResult:
     return build_result("outreach_distinct", items, f"{len(messages)} messages, no near-copies")
 
 
+def outreach_lines_distinct(plan: NetworkingPlan) -> CheckResult:
+    """The four lines of a message say four different things.
+
+    A message whose lines repeat one another (the same filler pasted into why-you, who-I-am,
+    the ask and make-it-easy) is a template, not a message written for someone.
+    """
+    items = []
+    for message in plan.outreach.messages:
+        lines = [message.why_you, message.who_i_am, message.ask, message.make_it_easy]
+        repeated = [
+            (i + 1, j + 1)
+            for i, j in combinations(range(4), 2)
+            if similarity(words(lines[i]), words(lines[j])) >= NEAR_COPY_RATIO
+        ]
+        items.append(
+            (
+                not repeated,
+                f"message to target {message.target} repeats itself (lines "
+                f"{', '.join(f'{a} and {b}' for a, b in repeated)}): {quote(message.why_you)}",
+            )
+        )
+    return build_result(
+        "outreach_lines_distinct", items, "every message's four lines differ from each other"
+    )
+
+
 # --- followup_thankyou ---------------------------------------------------------------------
 
 

@@ -192,6 +192,26 @@ def target_research_distinct(plan: NetworkingPlan) -> CheckResult:
     return build_result("target_research_distinct", items, "each target has its own research")
 
 
+def research_parts_distinct(plan: NetworkingPlan) -> CheckResult:
+    """Each target's background, common ground and value to offer are three different findings."""
+    items = []
+    for number, target in enumerate(plan.targets.targets, 1):
+        research = target.research
+        parts = [research.background, research.common_ground, research.value_to_offer]
+        repeated = any(
+            similarity(words(parts[i]), words(parts[j])) >= NEAR_COPY_RATIO
+            for i, j in combinations(range(3), 2)
+        )
+        items.append(
+            (
+                not repeated,
+                f"target {number} ({target.label}): the research repeats one text in its parts: "
+                f"{quote(research.background)}",
+            )
+        )
+    return build_result("research_parts_distinct", items, "each target's research has three parts")
+
+
 def target_names_known(plan: NetworkingPlan) -> CheckResult:
     """Named targets and mutual contacts appear in the situation: people are never invented."""
     named = [("target", t.name) for t in plan.targets.targets if t.name]

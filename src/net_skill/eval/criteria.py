@@ -38,7 +38,12 @@ NETWORKING_CRITERIA: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "target list created with research": (
         "targets_researched",
-        ("targets_complete", "target_research_distinct", "target_names_known"),
+        (
+            "targets_complete",
+            "target_research_distinct",
+            "research_parts_distinct",
+            "target_names_known",
+        ),
     ),
     "outreach is personalized, not templated mass-send": (
         "outreach_personalized",
@@ -47,6 +52,7 @@ NETWORKING_CRITERIA: dict[str, tuple[str, tuple[str, ...]]] = {
             "outreach_no_placeholders",
             "outreach_brief",
             "outreach_distinct",
+            "outreach_lines_distinct",
         ),
     ),
     "follow-up and thank-you habits established": (
