@@ -6,7 +6,7 @@ Prints the median and 90th percentile of:
 - `load_skill(skill.md)` with the parse cache emptied before every call: read, decode,
   frontmatter, markdown parse and structure (the cost of a file seen for the first time);
 - `load_skill(skill.md)` again on the unchanged file (read, decode, cache hit);
-- the markdown-it block parse of the body alone: the floor for any loader built on markdown-it-py;
+- the markdown-it-pyrs block parse of the body alone (the loader's parser, as it is configured);
 - `skill_text_with_arguments` (the runner's prompt prefix).
 The target (5 ms) is checked against the first line, the cold load.
 """
@@ -21,8 +21,7 @@ import time
 import warnings
 from collections.abc import Callable
 
-from markdown_it import MarkdownIt
-
+from net_skill._markdown import MD
 from net_skill._resources import bundled_skill_path
 from net_skill.loader import SkillWarning, _parse_cached, load_skill, skill_text_with_arguments
 
@@ -62,7 +61,6 @@ def main() -> None:
     text = path.read_text(encoding="utf-8")
     skill = load_skill(path)
     body = skill.body
-    md = MarkdownIt("commonmark").disable("inline")
 
     print(f"python {platform.python_version()} on {platform.machine()}; {path} ({len(text)} chars)")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cpus")
@@ -75,7 +73,7 @@ def main() -> None:
 
     load_ms = report("load_skill(skill.md), cold", timed(cold_load, runs))
     report("load_skill(skill.md), unchanged file", timed(lambda: load_skill(path), runs))
-    report("markdown-it block parse of the body", timed(lambda: md.parse(body), runs))
+    report("markdown-it-pyrs block parse of body", timed(lambda: MD.tree(body), runs))
     report(
         "skill_text_with_arguments (cached)",
         timed(lambda: skill_text_with_arguments(skill, "I am a data engineer"), runs),

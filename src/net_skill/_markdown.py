@@ -1,35 +1,80 @@
 """The block structure of a skill body: top-level headings, H2 sections, list items.
 
-Parsed by markdown-it-py into block tokens; only top-level tokens count as structure, so a
-heading inside fenced code, an indented code block, a list or a block quote is never a section
-or a step.
+Parsed by markdown-it-pyrs (the Rust port of markdown-it) into a block tree; only the root's
+children count as structure, so a heading inside fenced code, an indented code block, an HTML
+block, a list or a block quote is never a section or a step.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it_pyrs import MarkdownIt, Node
 
 from net_skill.skill import SkillItem, SkillSection
 
 STEPS, VERIFICATION, WHEN_TO_USE = "steps", "verification", "when to use"
 
-# Block structure only: inline parsing is switched off, so an inline token's `content` is the
-# source text of its paragraph or heading, exactly as written.
-MD = MarkdownIt("commonmark").disable("inline")
-_LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
-CODE_TOKENS = frozenset({"fence", "code_block"})
+# CommonMark's block rules and no inline rule: every paragraph or heading then holds a single
+# text node whose source span is its text exactly as written.
+MD = MarkdownIt("zero").enable_many(
+    [
+        *("blockquote", "code", "fence", "heading", "hr"),
+        *("html_block", "lheading", "list", "paragraph", "reference"),
+    ]
+)
+_HEADINGS = frozenset({"heading", "lheading"})  # ATX and setext
+_LISTS = frozenset({"bullet_list", "ordered_list"})
+# A paragraph, or in a tight list the bare text node that stands for one.
+_PARAGRAPHS = frozenset({"paragraph", "text"})
+CODE_BLOCKS = frozenset({"fence", "code_block"})
 STEP_HEADING = re.compile(r"step\s*([0-9]{1,6})(?![0-9])(?!\.[0-9])\s*[:.)\-–—]?\s*(.*)", re.I)
 _CHECKBOX = re.compile(r"\[[ xX]\](?:\s+|$)")
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+
+
+class Source:
+    """Markdown text parsed into a block tree, with the tree's source offsets turned into lines.
+
+    The parser reports UTF-8 byte offsets, so lines are counted in the encoded text. NUL becomes
+    U+FFFD as CommonMark asks, and so does a lone surrogate (which cannot reach the parser); both
+    keep every line where it was.
+    """
+
+    def __init__(self, text: str) -> None:
+        if _UNSAFE.search(text):
+            text = _UNSAFE.sub("\ufffd", text)
+        self.data = text.encode("utf-8")
+        self.root: Node = MD.tree(text)
+        self._starts = [0, *(m.end() for m in re.finditer(b"\n", self.data))]
+
+    def span(self, node: Node) -> tuple[int, int]:
+        """0-based (first line, line after the last) of a node."""
+        if node.srcmap is None:
+            return 0, 0
+        start, end = node.srcmap
+        first = bisect_right(self._starts, start) - 1
+        last = bisect_right(self._starts, end - 1) - 1
+        return first, max(first, last) + 1
+
+    def text(self, node: Node) -> str:
+        """The source text of a node, exactly as written."""
+        if node.srcmap is None:
+            return ""
+        start, end = node.srcmap
+        return self.data[start:end].decode("utf-8")
+
+    def heading_text(self, node: Node) -> str:
+        """A heading's text: no `#` marks, no setext underline, outer whitespace stripped."""
+        return "".join(self.text(child) for child in node.children).strip()
 
 
 @dataclass(frozen=True)
 class Heading:
     index: int
-    """Token index of `heading_open`."""
+    """Index of the heading among the top-level blocks."""
     level: int
     text: str
     line: int
@@ -51,11 +96,14 @@ class Outline:
     def __init__(self, body: str, offset: int) -> None:
         self.lines = body.split("\n")
         self.offset = offset
-        self.tokens: list[Token] = MD.parse(body)
+        self.source = Source(body)
+        self.blocks: list[Node] = list(self.source.root.children)
         self.headings = [
-            Heading(i, int(tok.tag[1:]), self.tokens[i + 1].content.strip(), *_span(tok))
-            for i, tok in enumerate(self.tokens)
-            if tok.type == "heading_open" and tok.level == 0
+            Heading(
+                i, int(node.meta["level"]), self.source.heading_text(node), *self.source.span(node)
+            )
+            for i, node in enumerate(self.blocks)
+            if node.name in _HEADINGS
         ]
         self.title = next((h.text for h in self.headings if h.level == 1), "")
         end_index, end_line = self._footer()
@@ -81,11 +129,10 @@ class Outline:
         to no section or step.
         """
         last_heading = self.headings[-1].index if self.headings else -1
-        for i in range(last_heading + 1, len(self.tokens)):
-            tok = self.tokens[i]
-            if tok.type == "hr" and tok.level == 0:
-                return i, _span(tok)[0]
-        return len(self.tokens), len(self.lines)
+        for i in range(last_heading + 1, len(self.blocks)):
+            if self.blocks[i].name == "hr":
+                return i, self.source.span(self.blocks[i])[0]
+        return len(self.blocks), len(self.lines)
 
     def _note_stray_steps(self) -> None:
         in_steps = False
@@ -131,76 +178,50 @@ class Outline:
                 found[key] = SkillSection(part.heading.text, body, line)
         return found
 
-    def items(self, start: int, end: int) -> list[SkillItem]:
-        """The items of the top-level lists among tokens[start:end]."""
+    def items_under(self, heading: Heading, end_index: int) -> list[SkillItem]:
+        """The items of the top-level lists between a heading and the block at `end_index`."""
         items: list[SkillItem] = []
-        i = start
-        while i < end:
-            tok = self.tokens[i]
-            if tok.level == 0 and tok.type in _LIST_OPEN:
-                found, i = self._list(i)
-                items.extend(found)
-            else:
-                i += 1
+        for node in self.blocks[heading.index + 1 : end_index]:
+            if node.name in _LISTS:
+                items.extend(self._list(node))
         return items
 
     def flat_items(self, key: str) -> list[str]:
         texts: list[str] = []
         for part in self.ranges_for(key):
-            for item in self.items(part.heading.index + 3, part.end_index):
+            for item in self.items_under(part.heading, part.end_index):
                 texts.extend(text for _, text in item.flatten() if text)
         return texts
 
-    def _list(self, i: int) -> tuple[list[SkillItem], int]:
-        """Parse the list opening at tokens[i]; return its items and the index after it."""
-        level = self.tokens[i].level
-        close = self.tokens[i].type.replace("_open", "_close")
+    def _list(self, node: Node) -> list[SkillItem]:
         items: list[SkillItem] = []
-        i += 1
-        while i < len(self.tokens):
-            tok = self.tokens[i]
-            if tok.type == close and tok.level == level:
-                return items, i + 1
-            if tok.type == "list_item_open" and tok.level == level + 1:
-                item, i = self._item(i)
+        for child in node.children:
+            if child.name == "list_item":
+                item = self._item(child)
                 if item.text or item.children:
                     items.append(item)
-            else:
-                i += 1
-        return items, i
+        return items
 
-    def _item(self, i: int) -> tuple[SkillItem, int]:
+    def _item(self, node: Node) -> SkillItem:
         """One list item: its first paragraph is its text; later paragraphs become child items
         that own the lists right after them; nested lists become children."""
-        level = self.tokens[i].level
-        line = self.file_line(_span(self.tokens[i])[0])
+        line = self.file_line(self.source.span(node)[0])
         text: str | None = None
         children: list[SkillItem] = []
         group: _Group | None = None  # a later paragraph and the lists that follow it
-        i += 1
-        while i < len(self.tokens):
-            tok = self.tokens[i]
-            if tok.type == "list_item_close" and tok.level == level:
-                i += 1
-                break
-            if tok.level != level + 1:
-                i += 1
-            elif tok.type == "paragraph_open":
-                content = _clean(self.tokens[i + 1].content)
+        for child in node.children:
+            if child.name in _PARAGRAPHS:
+                content = _clean(self.source.text(child))
                 if text is None:
                     box = _CHECKBOX.match(content)
                     text = content[box.end() :] if box else content
                 else:
                     _close_group(group, children)
-                    group = (content, self.file_line(_span(tok)[0]), [])
-                i += 3
-            elif tok.type in _LIST_OPEN:
-                found, i = self._list(i)
-                (group[2] if group is not None else children).extend(found)
-            else:
-                i += 1
+                    group = (content, self.file_line(self.source.span(child)[0]), [])
+            elif child.name in _LISTS:
+                (group[2] if group is not None else children).extend(self._list(child))
         _close_group(group, children)
-        return SkillItem(text or "", tuple(children), line), i
+        return SkillItem(text or "", tuple(children), line)
 
 
 _Group = tuple[str, int, list[SkillItem]]
@@ -211,10 +232,6 @@ def _close_group(group: _Group | None, children: list[SkillItem]) -> None:
     if group is not None:
         text, line, grouped = group
         children.append(SkillItem(text, tuple(grouped), line))
-
-
-def _span(tok: Token) -> tuple[int, int]:
-    return (tok.map[0], tok.map[1]) if tok.map else (0, 0)
 
 
 def _clean(content: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from net_skill._markdown import CODE_TOKENS, MD
+from net_skill._markdown import CODE_BLOCKS, Source
 from net_skill.skill import Skill
 
 PLACEHOLDER = "$ARGUMENTS"
@@ -55,8 +55,9 @@ def _code_lines(text: str) -> frozenset[int]:
 
     Cached: a runner substitutes into the same skill text for every step.
     """
+    source = Source(text)
     lines: set[int] = set()
-    for tok in MD.parse(text):
-        if tok.type in CODE_TOKENS and tok.map:
-            lines.update(range(tok.map[0], tok.map[1]))
+    for node in source.root.walk():
+        if node.name in CODE_BLOCKS:
+            lines.update(range(*source.span(node)))
     return frozenset(lines)

@@ -1,8 +1,9 @@
 """Read a markdown skill file into a `Skill`, and put a user's input into its text.
 
-The frontmatter is YAML (PyYAML, every scalar kept as text); the body is parsed by markdown-it-py
-into block tokens, and only top-level tokens count as structure, so a heading inside fenced code,
-an indented code block, a list or a block quote is never a section or a step. Line numbers in
+The frontmatter is YAML (PyYAML, every scalar kept as text); the body is parsed by
+markdown-it-pyrs (CommonMark block rules) into a block tree, and only top-level blocks count as
+structure, so a heading inside fenced code, an indented code block, an HTML block, a list or a
+block quote is never a section or a step. Line numbers in
 errors and on parsed items are those of the original file, frontmatter included.
 
 The markdown structure lives in `net_skill._markdown`, argument substitution in
@@ -267,7 +268,7 @@ def _steps(outline: Outline, path: Path | None, notes: list[str]) -> list[SkillS
                     number=number,
                     title=match.group(2).strip() or heading.text,
                     body=outline.text(heading.content_line, end_line),
-                    items=tuple(outline.items(heading.index + 3, end_index)),
+                    items=tuple(outline.items_under(heading, end_index)),
                     line=line,
                 )
             )
