@@ -401,3 +401,29 @@ def test_step_schemas_narrow_names_and_target_numbers() -> None:
         "enum"
         not in Interviews.model_json_schema()["$defs"]["InterviewPrep"]["properties"]["target"]
     )
+
+
+def test_token_budget_stops_the_run_resumably(tmp_path: Path) -> None:
+    from net_skill.errors import BudgetExceededError
+
+    backend = FakeBackend(responder=networking_responder())
+    with pytest.raises(RunAbortedError) as info:
+        run_skill(
+            SITUATION,
+            backend=backend,
+            today=TODAY,
+            output_dir=tmp_path,
+            token_budget=5_000,
+            max_concurrency=1,
+        )
+    assert isinstance(info.value.cause, BudgetExceededError)
+    calls = len(backend.calls)
+    assert 1 <= calls < 8  # stopped early: no call starts once the budget is spent
+    finished = resume_run(info.value.run_dir, backend=FakeBackend(responder=networking_responder()))
+    assert len(finished.steps) == 8
+
+
+def test_token_budget_must_be_positive() -> None:
+
+    with pytest.raises(InputError, match="token_budget"):
+        run_skill(SITUATION, backend=FakeBackend(), record=False, token_budget=0)

@@ -3,6 +3,7 @@
 NetSkillError
 ├── SkillParseError        the skill author: file and line of the problem
 ├── InputError             the user: empty, oversized or otherwise unusable input
+│   └── BudgetExceededError    the run used up the token budget the user set
 ├── ConfigurationError     the operator: missing key, missing optional extra, bad option
 │   └── BackendAuthError       the provider rejected the credentials (also a BackendError)
 ├── BackendError           the operator / provider: transport failures after retries
@@ -41,6 +42,15 @@ class SkillParseError(NetSkillError):
 
 class InputError(NetSkillError):
     """The user's input cannot be used (empty, too large, malformed)."""
+
+
+class BudgetExceededError(InputError):
+    """The run's tokens (every attempt, failed ones included) went past `token_budget`."""
+
+    def __init__(self, used: int, budget: int):
+        self.used = used
+        self.budget = budget
+        super().__init__(f"token budget exceeded: {used:,} tokens used, budget {budget:,}")
 
 
 class ConfigurationError(NetSkillError):

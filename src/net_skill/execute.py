@@ -29,7 +29,12 @@ from net_skill.chain import (
     target_count_of,
     validation_context,
 )
-from net_skill.errors import NetSkillError, OutputValidationError, RunAbortedError
+from net_skill.errors import (
+    BudgetExceededError,
+    NetSkillError,
+    OutputValidationError,
+    RunAbortedError,
+)
 from net_skill.networking import StepModel
 from net_skill.plan import (
     GenericPlan,
@@ -97,6 +102,7 @@ class RunState:
     max_reasks: int = DEFAULT_MAX_REASKS
     on_progress: ProgressCallback | None = None
     max_concurrency: int | None = None
+    token_budget: int | None = None
     close_backend: bool = False
     outputs: dict[int, BaseModel] = field(default_factory=dict)
     restored: dict[int, StepOutcome] = field(default_factory=dict)
@@ -156,10 +162,18 @@ class _Execution:
                 self.usage = self.usage + Usage.from_dict(event["usage"])
                 price = event.get("cost_usd")
                 self.cost = None if self.cost is None or price is None else self.cost + price
+                self.check_budget()
             elif event["type"] == "validation_error" and event["attempt"] <= self.state.max_reasks:
                 self.progress("step_retry", step, retry_message(event))
 
         return on_event
+
+    def check_budget(self) -> None:
+        """Stop before spending more once the run's tokens pass the user's budget."""
+        budget = self.state.token_budget
+        used = (self.state.prior_usage + self.usage).total_tokens
+        if budget is not None and used > budget:
+            raise BudgetExceededError(used, budget)
 
     async def run(self) -> dict[int, BaseModel]:
         state = self.state
@@ -233,6 +247,7 @@ class _Execution:
             state.situation, state.contacts, state.outputs, state.networking
         )
         try:
+            self.check_budget()
             result = await complete_structured(
                 state.backend,
                 system=state.system,

@@ -133,12 +133,15 @@ def prepare_run(
     contacts: str | None,
     on_progress: ProgressCallback | None,
     max_concurrency: int | None,
+    token_budget: int | None = None,
 ) -> RunState:
     """Check the input, load the skill, build the prompts and (if recording) the run folder."""
     clean = validate_situation(situation)
     clean_contacts = validate_contacts(contacts)
     if max_reasks < 0:
         raise InputError(f"max_reasks must be 0 or more, not {max_reasks}")
+    if token_budget is not None and token_budget <= 0:
+        raise InputError(f"token_budget must be a positive number of tokens, not {token_budget}")
     loaded = resolve_skill(skill)
     steps = chain_steps(loaded)
     chosen = backend if backend is not None else select_backend("auto")
@@ -163,6 +166,7 @@ def prepare_run(
                 "situation": clean,
                 "contacts": clean_contacts,
                 "max_reasks": max_reasks,
+                "token_budget": token_budget,
                 "templates": templates_fingerprint(),
                 "steps": [
                     {"number": s.number, "title": s.title, "depends_on": list(s.depends_on)}
@@ -183,6 +187,7 @@ def prepare_run(
         max_reasks=max_reasks,
         on_progress=on_progress,
         max_concurrency=max_concurrency,
+        token_budget=token_budget,
         close_backend=backend is None,
     )
 
@@ -199,13 +204,16 @@ async def arun_skill(
     contacts: str | None = None,
     on_progress: ProgressCallback | None = None,
     max_concurrency: int | None = None,
+    token_budget: int | None = None,
 ) -> RunResult:
     """Run `skill` (default: the bundled networking skill) on `situation`.
 
     `backend=None` picks one like `select_backend("auto")`. `max_concurrency` further limits
-    how many steps run at once (1 runs them one at a time). Raises `InputError` for unusable
-    input; a failure part-way raises `RunAbortedError` naming the run folder to resume (or,
-    with `record=False`, the original `OutputValidationError` / `BackendError`).
+    how many steps run at once (1 runs them one at a time). `token_budget` caps the run's
+    tokens, every attempt included: past it, no new call starts and the run stops resumably
+    (`BudgetExceededError`, wrapped in `RunAbortedError` when recording). Raises `InputError`
+    for unusable input; a failure part-way raises `RunAbortedError` naming the run folder to
+    resume (or, with `record=False`, the original `OutputValidationError` / `BackendError`).
     """
     state = prepare_run(
         situation,
@@ -218,6 +226,7 @@ async def arun_skill(
         contacts=contacts,
         on_progress=on_progress,
         max_concurrency=max_concurrency,
+        token_budget=token_budget,
     )
     return await execute(state)
 
@@ -234,6 +243,7 @@ def run_skill(
     contacts: str | None = None,
     on_progress: ProgressCallback | None = None,
     max_concurrency: int | None = None,
+    token_budget: int | None = None,
 ) -> RunResult:
     """Synchronous `arun_skill` (do not call it from inside a running event loop)."""
     state = prepare_run(
@@ -247,6 +257,7 @@ def run_skill(
         contacts=contacts,
         on_progress=on_progress,
         max_concurrency=max_concurrency,
+        token_budget=token_budget,
     )
     return execute_sync(state)
 
@@ -304,6 +315,7 @@ async def aresume_run(
     backend: Backend | None = None,
     on_progress: ProgressCallback | None = None,
     max_concurrency: int | None = None,
+    token_budget: int | None = None,
 ) -> RunResult:
     """Finish a recorded run: rerun only the steps missing (or failed) in its events.jsonl.
 
@@ -321,6 +333,7 @@ def resume_run(
     backend: Backend | None = None,
     on_progress: ProgressCallback | None = None,
     max_concurrency: int | None = None,
+    token_budget: int | None = None,
 ) -> RunResult:
     """Synchronous `aresume_run`."""
     state = load_resume_state(

@@ -37,7 +37,10 @@ BackendOpt = Annotated[
         "local, anthropic or fake.",
     ),
 ]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Claude model id (anthropic).")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", help="Claude model id (anthropic) or a GGUF file path (local)."),
+]
 TodayOpt = Annotated[
     str | None, typer.Option("--today", help="Date the plan starts from, YYYY-MM-DD.")
 ]

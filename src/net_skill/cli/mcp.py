@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from net_skill.backends.select import auto_selection_notice, select_backend
-from net_skill.cli._common import BackendOpt, handle_errors, stderr
+from net_skill.cli._common import BackendOpt, ModelOpt, build_backend, handle_errors
 
 SkillsOpt = Annotated[
     list[Path] | None,
@@ -18,10 +17,6 @@ SkillsOpt = Annotated[
         help="Another skill file or folder to serve as its own tool (repeatable). "
         "The bundled networking skill is always served.",
     ),
-]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option("--model", help="Claude model id (anthropic) or GGUF path (local)."),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", help="Folder for run folders (default: user data).")
@@ -47,10 +42,7 @@ def mcp_command(
     # Load every skill and build the backend first: a bad file or a missing key fails here,
     # with a clear message on stderr, before any client connects.
     served = load_served_skills(skill or [])
-    notice = auto_selection_notice(backend)
-    if notice:
-        stderr.print(notice, markup=False)
-    chosen = select_backend(backend, model)
+    chosen = build_backend(backend, model)
     serve_stdio(
         [s.skill for s in served[1:]],
         backend=chosen,

@@ -50,6 +50,14 @@ ContactsOpt = Annotated[
     Path | None,
     typer.Option("--contacts", help="Text file of your contacts; their names count as known."),
 ]
+BudgetOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--token-budget",
+        min=1,
+        help="Stop (resumably) once the run has used this many tokens, re-asks included.",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the plan as one JSON object.")]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Print every prompt that would be sent; call no model.")
@@ -72,6 +80,7 @@ def run_command(
     no_record: NoRecordOpt = False,
     max_reasks: ReasksOpt = DEFAULT_MAX_REASKS,
     contacts: ContactsOpt = None,
+    token_budget: BudgetOpt = None,
     json_output: JsonOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
@@ -98,6 +107,7 @@ def run_command(
             max_reasks=max_reasks,
             contacts=contacts_text,
             on_progress=progress,
+            token_budget=token_budget,
         )
     _print_result(result, as_json=json_output)
 
