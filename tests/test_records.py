@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from net_skill._redact import redact
 from net_skill.backends.fake import FakeBackend
 from net_skill.errors import InputError
 from net_skill.plan import NetworkingPlan
-from net_skill.records import RunRecorder, default_runs_dir, read_events, redact
+from net_skill.records import RunRecorder, default_runs_dir, read_events
 from net_skill.runner import run_skill
 from tests.test_runner_fakes import SITUATION, networking_responder
 

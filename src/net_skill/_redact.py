@@ -15,7 +15,7 @@ __all__ = ["REDACTED", "redact", "redact_data"]
 
 REDACTED = "[REDACTED]"
 
-_KEY_PATTERN = re.compile(r"sk-ant-[A-Za-z0-9_\-]{4,}")
+_KEY_PATTERN = re.compile(r"sk-ant-[A-Za-z0-9_\-]+")
 _MIN_SECRET_LENGTH = 8
 """Explicit secrets shorter than this are ignored: replacing them would shred ordinary text."""
 

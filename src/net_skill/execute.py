@@ -162,8 +162,8 @@ class _Execution:
                 self.usage = self.usage + Usage.from_dict(event["usage"])
                 price = event.get("cost_usd")
                 self.cost = None if self.cost is None or price is None else self.cost + price
-                self.check_budget()
             elif event["type"] == "validation_error" and event["attempt"] <= self.state.max_reasks:
+                self.check_budget()  # before paying for a re-ask; a valid answer is always kept
                 self.progress("step_retry", step, retry_message(event))
 
         return on_event

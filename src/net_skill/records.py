@@ -23,21 +23,12 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
-from net_skill._redact import REDACTED
-from net_skill._redact import redact as _redact
+from net_skill._redact import redact
 from net_skill.errors import InputError
 
 EVENTS_FILE = "events.jsonl"
 PLAN_JSON_FILE = "plan.json"
 PLAN_MD_FILE = "plan.md"
-
-_API_KEY = re.compile(r"sk-ant-[A-Za-z0-9_-]+")
-
-
-def redact(text: str) -> str:
-    """Replace anything shaped like an Anthropic API key (`sk-ant-...`) with `[REDACTED]`."""
-    return _API_KEY.sub(REDACTED, _redact(text))
-
 
 DATA_DIR_ENV = "NET_SKILL_DATA_DIR"
 

@@ -30,7 +30,7 @@ def neutralise_controls(text: str) -> str:
         category = unicodedata.category(char)
         if char in "\n\t" or char in _KEEP_FORMAT_CHARS:
             kept.append(char)
-        elif category == "Cc" or category == "Cf" or category in ("Cs", "Co"):
+        elif category in ("Cc", "Cf", "Cs", "Co"):
             continue
         else:
             kept.append(char)

@@ -17,10 +17,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from net_skill._redact import redact
 from net_skill.errors import BackendError
 from net_skill.eval.cases import EvalCase
 from net_skill.eval.results import ResultWriter
-from net_skill.records import now_iso, redact
+from net_skill.records import now_iso
 
 Variant = Literal["chain", "single-prompt"]
 RATE_LIMIT_STATUSES = frozenset({429, 529})
