@@ -29,7 +29,7 @@ from net_skill._resources import bundled_skill_path
 from net_skill.backends.base import CompletionRequest, Message
 from net_skill.backends.local import REPEAT_PENALTY, LocalBackend, import_llama_cpp
 from net_skill.errors import NoAnswerError
-from net_skill.networking import NetworkAudit, Purpose
+from net_skill.skills.networking.models import NetworkAudit, Purpose
 
 SITUATION = (
     "I'm Priya, a backend engineer with six years at a payments startup in Austin. I want to "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from net_skill.networking import NETWORKING_STEP_MODELS, StepModel
-from net_skill.plan import NetworkingPlan, build_networking_plan
+from net_skill.skills.networking.models import NETWORKING_STEP_MODELS, StepModel
+from net_skill.skills.networking.plan import NetworkingPlan, build_networking_plan
 
 SITUATION = (
     "I'm Priya, a data analyst at Contoso Retail for four years, moving into product management. "

@@ -17,8 +17,8 @@ import httpx2
 import pytest
 
 from net_skill.backends.fake import FakeBackend
-from net_skill.plan import NetworkingPlan
 from net_skill.situation import MAX_SITUATION_CHARS
+from net_skill.skills.networking import NetworkingPlan
 from tests.fake_anthropic import FAKE_API_KEY, message_response, tool_use_response
 from tests.plan_factory import SITUATION
 from tests.test_runner_fakes import networking_responder

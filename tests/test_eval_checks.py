@@ -11,11 +11,13 @@ import pytest
 
 from net_skill.errors import InputError
 from net_skill.eval._text import find_placeholders, is_blank, similarity, words
-from net_skill.eval.checks import CHECKS, NEAR_COPY_RATIO, run_checks
+from net_skill.eval.checks import run_checks
 from net_skill.eval.criteria import criteria_for, slugify
 from net_skill.eval.scoring import load_plan, parse_plan, score_plan_sync
 from net_skill.loader import load_bundled_skill, parse_skill
-from net_skill.plan import NetworkingPlan
+from net_skill.skills.networking import NetworkingPlan
+from net_skill.skills.networking.checks import CHECKS
+from net_skill.skills.networking.checks.base import NEAR_COPY_RATIO
 from tests.labeled_plans import CRITERION_IDS, labeled_document
 
 
@@ -34,8 +36,8 @@ def build(mutate: Callable[[dict[str, Any]], None] | None = None) -> NetworkingP
 def test_criteria_for_skill_md_are_the_six_stable_ids() -> None:
     criteria = criteria_for(load_bundled_skill())
     assert [c.id for c in criteria] == CRITERION_IDS
-    assert all(c.checks and set(c.checks) <= set(CHECKS) for c in criteria)
-    assert sorted(check for c in criteria for check in c.checks) == sorted(CHECKS)
+    assert all(c.checks and set(c.check_ids) <= set(CHECKS) for c in criteria)
+    assert sorted(check for c in criteria for check in c.check_ids) == sorted(CHECKS)
 
 
 def test_other_skill_criteria_are_slugs_without_checks() -> None:
@@ -54,7 +56,7 @@ def test_other_skill_criteria_are_slugs_without_checks() -> None:
 
 
 def test_good_plan_passes_every_check() -> None:
-    results = run_checks(build(), CHECKS)
+    results = run_checks(build(), CHECKS.values())
     failing = [(r.check_id, r.evidence) for r in results if not r.passed]
     assert failing == []
     assert all(r.score == 1.0 and r.evidence for r in results)
@@ -217,9 +219,10 @@ def test_filler_pasted_into_every_part_fails_the_distinctness_checks() -> None:
     from datetime import date
 
     from net_skill.backends.fake import minimal_instance
-    from net_skill.eval.checks import outreach_lines_distinct, research_parts_distinct
-    from net_skill.networking import NETWORKING_STEP_MODELS
-    from net_skill.plan import build_networking_plan
+    from net_skill.skills.networking.checks.outreach import outreach_lines_distinct
+    from net_skill.skills.networking.checks.profile import research_parts_distinct
+    from net_skill.skills.networking.models import NETWORKING_STEP_MODELS
+    from net_skill.skills.networking.plan import build_networking_plan
     from tests.plan_factory import good_plan
 
     outputs = {

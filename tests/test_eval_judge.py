@@ -13,7 +13,8 @@ from net_skill.eval.criteria import criteria_for
 from net_skill.eval.judge import JudgeReport, judge_plan
 from net_skill.eval.scoring import parse_plan, plan_text_for_judge, score_plan
 from net_skill.loader import load_bundled_skill, parse_skill
-from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.skills.generic import GenericPlan
+from net_skill.skills.networking import NetworkingPlan
 from tests.labeled_plans import CRITERION_IDS as IDS
 from tests.labeled_plans import labeled_document
 

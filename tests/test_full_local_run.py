@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from net_skill.plan import NetworkingPlan
+from net_skill.skills.networking import NetworkingPlan
 
 pytestmark = pytest.mark.full_local_run
 

@@ -19,7 +19,7 @@ from net_skill._resources import bundled_skill_path
 from net_skill.backends import local
 from net_skill.backends.base import CompletionRequest, Message
 from net_skill.errors import BackendError, ConfigurationError, NoAnswerError
-from net_skill.networking import Purpose
+from net_skill.skills.networking.models import Purpose
 
 SITUATION = (
     "I'm Priya, a backend engineer with six years at a payments startup in Austin. I want to "

@@ -26,8 +26,9 @@ from net_skill.errors import ConfigurationError
 from net_skill.eval.scoring import PlanScore
 from net_skill.execute import ProgressEvent
 from net_skill.mcp_server import ProgressRelay, build_server, load_served_skills
-from net_skill.plan import GenericPlan, NetworkingPlan
 from net_skill.situation import MAX_SITUATION_CHARS
+from net_skill.skills.generic import GenericPlan
+from net_skill.skills.networking import NetworkingPlan
 from tests.plan_factory import SITUATION, good_plan
 from tests.test_runner_fakes import networking_responder
 

@@ -6,9 +6,15 @@ import pytest
 from pydantic import ValidationError
 
 from net_skill.backends.fake import minimal_instance
-from net_skill.networking import NETWORKING_STEP_MODELS, Contact, NetworkAudit, Outreach, Target
-from net_skill.plan import NetworkingPlan
-from net_skill.render import render_plan_markdown
+from net_skill.skills.networking import NetworkingPlan
+from net_skill.skills.networking.models import (
+    NETWORKING_STEP_MODELS,
+    Contact,
+    NetworkAudit,
+    Outreach,
+    Target,
+)
+from net_skill.skills.networking.render import render_networking_markdown as render_plan_markdown
 from tests.plan_factory import GOOD_STEP_OUTPUTS, SITUATION, good_plan
 
 
@@ -117,11 +123,12 @@ def test_candidate_names_come_from_the_text() -> None:
 
 def test_name_fields_constrained_to_candidates() -> None:
     from net_skill.names import constrain_name_fields
+    from net_skill.skills.networking.profile import NAME_FIELDS
 
-    schema = constrain_name_fields(NetworkAudit.model_json_schema(), ["Dana Okafor"])
+    schema = constrain_name_fields(NetworkAudit.model_json_schema(), ["Dana Okafor"], NAME_FIELDS)
     contact = schema["$defs"]["Contact"]["properties"]["name"]
     assert contact["anyOf"] == [{"type": "string", "enum": ["Dana Okafor"]}, {"type": "null"}]
-    nobody = constrain_name_fields(Target.model_json_schema(), [])
+    nobody = constrain_name_fields(Target.model_json_schema(), [], NAME_FIELDS)
     assert nobody["properties"]["via"]["anyOf"] == [{"type": "null"}]
     # the description field (a plain string) is untouched
     assert schema["$defs"]["Contact"]["properties"]["description"]["type"] == "string"

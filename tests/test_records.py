@@ -13,9 +13,10 @@ import pytest
 from net_skill._redact import redact
 from net_skill.backends.fake import FakeBackend
 from net_skill.errors import InputError
-from net_skill.plan import NetworkingPlan
+from net_skill.events import RunInterrupted
 from net_skill.records import RunRecorder, default_runs_dir, read_events
 from net_skill.runner import run_skill
+from net_skill.skills.networking import NetworkingPlan
 from tests.test_runner_fakes import SITUATION, networking_responder
 
 KEY = "sk-ant-api03-AbCdEf_123-xyzXYZ0987654321"
@@ -92,10 +93,10 @@ def test_redact_catches_key_shapes() -> None:
 
 def test_torn_last_line_is_skipped(tmp_path: Path) -> None:
     recorder = RunRecorder.create(tmp_path, skill_id="net", fingerprint="abcd1234")
-    recorder.append({"type": "run_started"})
+    recorder.append(RunInterrupted())
     with recorder.events_path.open("a", encoding="utf-8") as handle:
         handle.write('{"type": "respon')
-    assert [e["type"] for e in read_events(recorder.run_dir)] == ["run_started"]
+    assert [e["type"] for e in read_events(recorder.run_dir)] == ["run_interrupted"]
 
 
 def test_folders_never_collide(tmp_path: Path) -> None:

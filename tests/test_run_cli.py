@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from net_skill.backends.base import Backend
 from net_skill.backends.fake import FakeBackend
+from net_skill.backends.registry import BackendOptions
 from net_skill.cli import app
 from tests.plan_factory import GOOD_STEP_OUTPUTS
 from tests.test_runner_fakes import SITUATION, networking_responder
@@ -22,11 +23,11 @@ def fake_backends(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str | None
     """Every backend the CLI selects is a FakeBackend with valid answers; records the choices."""
     chosen: list[tuple[str, str | None]] = []
 
-    def select(name: str = "auto", model: str | None = None) -> Backend:
-        chosen.append((name, model))
+    def select(name: str = "auto", options: BackendOptions | None = None) -> Backend:
+        chosen.append((name, options.model if options else None))
         return FakeBackend(responder=networking_responder())
 
-    monkeypatch.setattr("net_skill.backends.select.select_backend", select)
+    monkeypatch.setattr("net_skill.cli._common.create_backend", select)
     return chosen
 
 
@@ -115,7 +116,7 @@ def test_dry_run_prints_prompts_and_calls_nothing(monkeypatch: pytest.MonkeyPatc
     def refuse(*args: object, **kwargs: object) -> Backend:
         raise AssertionError("--dry-run must not select a backend")
 
-    monkeypatch.setattr("net_skill.backends.select.select_backend", refuse)
+    monkeypatch.setattr("net_skill.cli._common.create_backend", refuse)
     result = runner.invoke(app, ["run", SITUATION, "--dry-run"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("===== step ") == 8
@@ -137,7 +138,7 @@ def test_failure_names_the_resume_command_and_resume_finishes(
 ) -> None:
     retry = FakeBackend(responder=networking_responder())
     backends = [FakeBackend({"step-4": '{"targets": []}'}, responder=networking_responder()), retry]
-    monkeypatch.setattr("net_skill.backends.select.select_backend", lambda *a, **k: backends.pop(0))
+    monkeypatch.setattr("net_skill.cli._common.create_backend", lambda *a, **k: backends.pop(0))
     failed = runner.invoke(app, ["run", SITUATION, "--backend", "fake", "--max-reasks", "1"])
     assert failed.exit_code == 1
     (run_dir,) = data_runs(tmp_path)

@@ -14,8 +14,6 @@ import pytest
 from net_skill.backends.base import Completion, CompletionRequest, approx_tokens
 from net_skill.backends.fake import FakeBackend
 from net_skill.errors import BackendError, InputError, OutputValidationError, RunAbortedError
-from net_skill.networking import NETWORKING_STEP_DEPENDENCIES
-from net_skill.plan import GenericPlan, NetworkingPlan
 from net_skill.records import read_events
 from net_skill.runner import (
     ProgressEvent,
@@ -25,6 +23,9 @@ from net_skill.runner import (
     resume_run,
     run_skill,
 )
+from net_skill.skills.generic import GenericPlan
+from net_skill.skills.networking import NetworkingPlan
+from net_skill.skills.networking.models import NETWORKING_STEP_DEPENDENCIES
 from tests.plan_factory import GOOD_STEP_OUTPUTS
 from tests.test_runner_fakes import SITUATION, networking_responder, step_number
 
@@ -350,8 +351,8 @@ def test_dry_run_renders_every_prompt_without_a_model(monkeypatch: pytest.Monkey
     def no_backend(*args: object, **kwargs: object) -> None:
         raise AssertionError("dry run must not build a backend")
 
-    monkeypatch.setattr("net_skill.backends.select.select_backend", no_backend)
-    prompts = render_run_prompts(SITUATION, today=TODAY)
+    monkeypatch.setattr("net_skill.backends.registry.create_backend", no_backend)
+    prompts = render_run_prompts(SITUATION)
     assert [p.step for p in prompts] == list(range(1, 9))
     assert len({p.system for p in prompts}) == 1
     assert prompts[5].depends_on == (1, 4)
@@ -370,25 +371,38 @@ async def test_step_prompt_shows_the_answer_shape() -> None:
 
 
 def test_earlier_outputs_are_trimmed_before_anything_else() -> None:
-    from net_skill.chain import MIN_EARLIER_CHARS, TRIM_MARKER, Earlier, chain_steps, fit_step
+    from net_skill.chain import chain_steps
     from net_skill.loader import load_bundled_skill
+    from net_skill.profile import RunInputs, profile_for
+    from net_skill.prompt_styles import Earlier
+    from net_skill.request import MIN_EARLIER_CHARS, TRIM_MARKER, RunPrompts, fit_messages
 
-    step6 = chain_steps(load_bundled_skill())[5]
+    skill = load_bundled_skill()
+    profile = profile_for(skill)
+    steps = chain_steps(skill, profile)
+    prompts = RunPrompts.prepare(skill, profile, RunInputs(SITUATION), steps, FakeBackend())
+    step6 = steps[5]
     earlier = [Earlier(1, "Purpose", "a" * 6000), Earlier(4, "Targets", "b" * 3000)]
-    untrimmed = fit_step(
-        step6, total=8, earlier=earlier, guidance="", room=10**6, count=approx_tokens
-    )
+    untrimmed = fit_messages(prompts, step6, earlier, "", 10**6)[-1].content
     assert TRIM_MARKER not in untrimmed
     room = approx_tokens(untrimmed) - 1500
-    trimmed = fit_step(step6, total=8, earlier=earlier, guidance="", room=room, count=approx_tokens)
+    trimmed = fit_messages(prompts, step6, earlier, "", room)[-1].content
     assert approx_tokens(trimmed) <= room
     assert TRIM_MARKER in trimmed
     assert "b" * MIN_EARLIER_CHARS in trimmed and "Step 6 of 8" in trimmed
 
 
 def test_step_schemas_narrow_names_and_target_numbers() -> None:
-    from net_skill.chain import step_schema
-    from net_skill.networking import Interviews, TargetList
+    from net_skill.loader import load_bundled_skill
+    from net_skill.skills.networking.models import Interviews, TargetList
+    from net_skill.skills.networking.profile import NetworkingProfile
+
+    profile = NetworkingProfile()
+    specs = profile.steps(load_bundled_skill())
+
+    def step_schema(model: type[object], context: dict[str, object]) -> dict[str, Any]:
+        number = next(n for n, s in specs.items() if s.output_type is model)
+        return profile.answer_schema(number, specs[number], context)
 
     context = {"source_text": "My mentor Ana Lima works at Globex.", "target_count": 2}
     targets = step_schema(TargetList, context)
@@ -419,7 +433,15 @@ def test_token_budget_stops_the_run_resumably(tmp_path: Path) -> None:
     assert isinstance(info.value.cause, BudgetExceededError)
     calls = len(backend.calls)
     assert 1 <= calls < 8  # stopped early: no call starts once the budget is spent
-    finished = resume_run(info.value.run_dir, backend=FakeBackend(responder=networking_responder()))
+    again = FakeBackend(responder=networking_responder())
+    with pytest.raises(RunAbortedError) as kept:  # resume keeps the recorded budget
+        resume_run(info.value.run_dir, backend=again)
+    assert isinstance(kept.value.cause, BudgetExceededError) and again.calls == []
+    finished = resume_run(
+        info.value.run_dir,
+        backend=FakeBackend(responder=networking_responder()),
+        token_budget=100_000,
+    )
     assert len(finished.steps) == 8
 
 

@@ -7,8 +7,9 @@ import pytest
 from net_skill.backends.base import Usage
 from net_skill.backends.fake import FakeBackend
 from net_skill.errors import OutputValidationError
-from net_skill.networking import Purpose, ValueOffer
+from net_skill.events import Event
 from net_skill.prompts import delimit, environment, render
+from net_skill.skills.networking.models import Purpose, ValueOffer
 from net_skill.structured import complete_structured
 from tests.plan_factory import GOOD_STEP_OUTPUTS
 
@@ -27,7 +28,7 @@ async def test_valid_first_answer_is_returned_with_usage() -> None:
 async def test_invalid_answer_is_reasked_with_the_errors() -> None:
     bad = {**GOOD_STEP_OUTPUTS[1], "primary_goal": "world_domination"}
     backend = FakeBackend(["not json at all", bad, GOOD_STEP_OUTPUTS[1]])
-    events: list[dict[str, object]] = []
+    events: list[Event] = []
     result = await complete_structured(
         backend, system="S", prompt="P", output_type=Purpose, tag="step-1", on_event=events.append
     )
@@ -38,7 +39,7 @@ async def test_invalid_answer_is_reasked_with_the_errors() -> None:
     assert [m.role for m in last.messages] == ["user", "assistant", "user", "assistant", "user"]
     assert "primary_goal" in last.messages[-1].content
     assert last.system == "S"  # the stable prefix never changes across re-asks
-    assert [e["type"] for e in events].count("validation_error") == 2
+    assert [e.type for e in events].count("validation_error") == 2
 
 
 async def test_reasks_are_bounded_and_the_error_carries_every_attempt() -> None:

@@ -13,9 +13,10 @@ from anthropic.types import ToolUseBlock
 from net_skill.backends.fake import FakeBackend
 from net_skill.errors import BackendError, ConfigurationError, InputError
 from net_skill.loader import load_bundled_skill, parse_skill
-from net_skill.plan import GenericPlan, NetworkingPlan
 from net_skill.situation import MAX_CONTACTS_CHARS, MAX_SITUATION_CHARS
 from net_skill.skill import Skill
+from net_skill.skills.generic import GenericPlan
+from net_skill.skills.networking import NetworkingPlan
 from net_skill.tool import (
     TOOL_NAME_RE,
     ahandle_tool_use,

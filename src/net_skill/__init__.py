@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Message, Usage
 from net_skill.backends.fake import FakeBackend
-from net_skill.backends.select import select_backend
+from net_skill.backends.registry import (
+    BackendOptions,
+    create_backend,
+    register_backend,
+    select_backend,
+)
 from net_skill.errors import (
     BackendError,
     ConfigurationError,
@@ -21,7 +26,8 @@ from net_skill.errors import (
     SkillParseError,
 )
 from net_skill.loader import load_skill, parse_skill
-from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.outputs import Plan, StepModel
+from net_skill.profile import SkillProfile, StepSpec, profile_for, register_profile
 from net_skill.runner import (
     ProgressEvent,
     RunResult,
@@ -32,11 +38,14 @@ from net_skill.runner import (
     run_skill,
 )
 from net_skill.skill import Skill, SkillItem, SkillStep
+from net_skill.skills.generic import GenericPlan
+from net_skill.skills.networking import NetworkingPlan
 from net_skill.tool import ahandle_tool_use, handle_tool_use, tool_definition
 
 __all__ = [
     "Backend",
     "BackendError",
+    "BackendOptions",
     "Completion",
     "CompletionRequest",
     "ConfigurationError",
@@ -48,21 +57,29 @@ __all__ = [
     "NetworkingPlan",
     "NoAnswerError",
     "OutputValidationError",
+    "Plan",
     "ProgressEvent",
     "RunAbortedError",
     "RunResult",
     "Skill",
     "SkillItem",
     "SkillParseError",
+    "SkillProfile",
     "SkillStep",
+    "StepModel",
     "StepOutcome",
+    "StepSpec",
     "Usage",
     "ahandle_tool_use",
     "aresume_run",
     "arun_skill",
+    "create_backend",
     "handle_tool_use",
     "load_skill",
     "parse_skill",
+    "profile_for",
+    "register_backend",
+    "register_profile",
     "resume_run",
     "run_skill",
     "select_backend",

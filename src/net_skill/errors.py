@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from net_skill.backends.base import Usage
+from net_skill.usage import Usage
 
 
 class NetSkillError(Exception):
@@ -100,8 +99,6 @@ class NoAnswerError(BackendError):
         request_id: str | None = None,
         attempts: int = 1,
     ):
-        from net_skill.backends.base import Usage
-
         self.stop_reason = stop_reason
         self.usage = usage if usage is not None else Usage()
         self.cost_usd = cost_usd
@@ -137,12 +134,7 @@ class OutputValidationError(NetSkillError):
 
     @property
     def total_usage(self) -> Usage:
-        from net_skill.backends.base import Usage
-
-        total = Usage()
-        for attempt in self.attempts:
-            total = total + attempt.usage
-        return total
+        return Usage.total(attempt.usage for attempt in self.attempts)
 
     def __str__(self) -> str:
         last_error = self.attempts[-1].error if self.attempts else None

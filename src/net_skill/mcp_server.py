@@ -32,12 +32,12 @@ from mcp_types import INVALID_PARAMS, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from net_skill.backends.base import Backend
-from net_skill.chain import chain_steps, is_networking
 from net_skill.errors import ConfigurationError, InputError, NetSkillError
 from net_skill.eval.scoring import PlanScore, parse_plan, score_plan
 from net_skill.execute import ProgressEvent
 from net_skill.loader import skill_text_with_arguments
-from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.outputs import Plan
+from net_skill.profile import profile_for
 from net_skill.runner import SkillArg, arun_skill, resolve_skill
 from net_skill.situation import MAX_CONTACTS_CHARS, MAX_SITUATION_CHARS, validate_situation
 from net_skill.skill import Skill
@@ -78,8 +78,8 @@ class ServedSkill:
         return self.run_tool.removeprefix("run_")
 
     @property
-    def plan_type(self) -> type[NetworkingPlan] | type[GenericPlan]:
-        return NetworkingPlan if is_networking(self.skill) else GenericPlan
+    def plan_type(self) -> type[Plan]:
+        return profile_for(self.skill).plan_type
 
     @property
     def scorable(self) -> bool:
@@ -217,13 +217,17 @@ class SkillServer:
         served: ServedSkill,
         arguments: dict[str, Any],
         report: ReportProgress | None = None,
-    ) -> NetworkingPlan | GenericPlan:
+    ) -> Plan:
         """Validate the arguments and run the skill; `ToolError` with a clear message on failure."""
         try:
             parsed = parse_tool_input({k: v for k, v in arguments.items() if v is not None})
         except InputError as exc:
             raise ToolError(f"invalid input: {exc}") from None
-        relay = ProgressRelay(report, len(chain_steps(served.skill))) if report else None
+        relay = (
+            ProgressRelay(report, len(profile_for(served.skill).steps(served.skill)))
+            if report
+            else None
+        )
         pump = asyncio.create_task(relay.pump()) if relay else None
         try:
             result = await arun_skill(

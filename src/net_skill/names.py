@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import ValidationInfo
@@ -204,11 +205,11 @@ def candidate_names(text: str) -> list[str]:
 _SELF_INTRODUCTION = re.compile(r"(?:\bI['’]m|\bI am|\bmy name is|\bcall me)\s+\Z", re.IGNORECASE)
 
 
-NAME_FIELDS = frozenset({"name", "via"})
-
-
-def constrain_name_fields(schema: dict[str, Any], candidates: list[str]) -> dict[str, Any]:
-    """A copy of `schema` where optional person-name fields may only hold one of `candidates`.
+def constrain_name_fields(
+    schema: dict[str, Any], candidates: list[str], fields: Collection[str]
+) -> dict[str, Any]:
+    """A copy of `schema` where the optional string properties named in `fields` (person-name
+    fields) may only hold one of `candidates`.
 
     With constrained decoding (llama.cpp grammars, Claude structured outputs) a model then
     cannot invent a name at all; without candidates the only choice left is null.
@@ -223,7 +224,7 @@ def constrain_name_fields(schema: dict[str, Any], candidates: list[str]) -> dict
             properties = node.get("properties")
             if isinstance(properties, dict):
                 for key, prop in properties.items():
-                    if key in NAME_FIELDS and isinstance(prop, dict) and _is_optional_string(prop):
+                    if key in fields and isinstance(prop, dict) and _is_optional_string(prop):
                         description = prop.get("description")
                         properties[key] = {
                             "anyOf": [allowed, {"type": "null"}] if candidates else [allowed],

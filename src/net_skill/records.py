@@ -16,7 +16,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from platformdirs import user_data_dir
 
 from net_skill._redact import redact
 from net_skill.errors import InputError
+from net_skill.events import Event, parse_events
 
 EVENTS_FILE = "events.jsonl"
 PLAN_JSON_FILE = "plan.json"
@@ -90,9 +91,10 @@ class RunRecorder:
             raise InputError(f"{path} is not a net-skill run folder (no {EVENTS_FILE} in it)")
         return cls(path)
 
-    def append(self, event: Mapping[str, Any]) -> None:
-        record = {"time": now_iso(), **event}
-        line = redact(json.dumps(record, ensure_ascii=False, default=str))
+    def append(self, event: Event) -> None:
+        """Append one event as a line, flushed; the line is whole or absent after a crash."""
+        stamped = event.model_copy(update={"time": now_iso()})
+        line = redact(stamped.model_dump_json())
         with self._lock, self.events_path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()
@@ -105,23 +107,30 @@ class RunRecorder:
         temporary.replace(target)
         return target
 
-    def events(self) -> list[dict[str, Any]]:
-        return list(read_events(self.run_dir))
+    def events(self) -> list[Event]:
+        return list(load_events(self.run_dir))
 
 
 def read_events(run_dir: str | Path) -> Iterator[dict[str, Any]]:
-    """The events of a run in order; a torn last line (crash mid-write) is skipped."""
+    """The raw records of a run in order, as dicts.
+
+    A torn last line (a crash mid-write) and lines that are not JSON objects or not UTF-8 are
+    skipped: a damaged record loses that line, never the run.
+    """
     path = Path(run_dir) / EVENTS_FILE
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
-    for line in lines:
-        if not line.strip():
-            continue
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    for raw in data.splitlines():
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError:
+            value = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
             continue
         if isinstance(value, dict):
             yield value
+
+
+def load_events(run_dir: str | Path) -> Iterator[Event]:
+    """The typed events of a run in order (unknown or malformed records are skipped)."""
+    return parse_events(read_events(run_dir))

@@ -7,26 +7,31 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from net_skill.backends.base import Backend, Completion, CompletionRequest, Message, Usage
+from net_skill.backends.base import Backend, Completion, CompletionRequest, Message
 from net_skill.errors import AttemptRecord, NoAnswerError, OutputValidationError
+from net_skill.events import (
+    ErrorItem,
+    Event,
+    NoAnswer,
+    Request,
+    Response,
+    UsageModel,
+    ValidationFailed,
+)
+from net_skill.outputs import schema_of
 from net_skill.prompts import render
+from net_skill.usage import Spend, Usage
 
 T = TypeVar("T", bound=BaseModel)
-EventSink = Callable[[dict[str, Any]], None]
+EventSink = Callable[[Event], None]
 
 DEFAULT_MAX_REASKS = 2
-
-
-@cache
-def schema_of(output_type: type[BaseModel]) -> dict[str, Any]:
-    return output_type.model_json_schema()
 
 
 @dataclass
@@ -41,10 +46,11 @@ class StructuredResult(Generic[T]):
 
     @property
     def usage(self) -> Usage:
-        total = Usage()
-        for attempt in self.attempts:
-            total = total + attempt.usage
-        return total
+        return Usage.total(attempt.usage for attempt in self.attempts)
+
+    @property
+    def spend(self) -> Spend:
+        return Spend(self.usage, self.cost_usd)
 
     @property
     def raw_output(self) -> str:
@@ -64,8 +70,9 @@ async def complete_structured(
     backend: Backend,
     *,
     system: str,
-    prompt: str,
     output_type: type[T],
+    prompt: str = "",
+    messages: Sequence[Message] = (),
     schema_name: str | None = None,
     schema: dict[str, Any] | None = None,
     tag: str = "",
@@ -86,7 +93,7 @@ async def complete_structured(
     schema = schema if schema is not None else schema_of(output_type)
     name = schema_name or output_type.__name__
     context = dict(validation_context) if validation_context is not None else None
-    messages: list[Message] = [Message("user", prompt)]
+    conversation: list[Message] = list(messages) or [Message("user", prompt)]
     attempts: list[AttemptRecord] = []
     started = time.perf_counter()
     cost: float | None = 0.0
@@ -94,56 +101,63 @@ async def complete_structured(
         number = len(attempts) + 1
         request = CompletionRequest(
             system=system,
-            messages=tuple(messages),
+            messages=tuple(conversation),
             schema=schema,
             schema_name=name,
             max_tokens=max_tokens,
             temperature=temperature,
             tag=tag,
         )
-        emit({"type": "request", "tag": tag, "attempt": number, "messages": _dump(messages)})
+        emit(
+            Request(tag=tag, attempt=number, messages=_dump(conversation), temperature=temperature)
+        )
         try:
             completion = await backend.complete(request)
         except NoAnswerError as exc:
             # Not re-asked (the same request stops the same way), but its tokens still count.
             exc.previous_attempts = list(attempts)
             emit(
-                {
-                    "type": "no_answer",
-                    "tag": tag,
-                    "attempt": number,
-                    "stop_reason": exc.stop_reason,
-                    "usage": exc.usage.to_dict(),
-                    "partial_text": exc.partial_text,
-                }
+                NoAnswer(
+                    tag=tag,
+                    attempt=number,
+                    stop_reason=exc.stop_reason,
+                    usage=UsageModel.of(exc.usage),
+                    cost_usd=exc.cost_usd,
+                    partial_text=exc.partial_text,
+                )
             )
             raise
         cost = None if cost is None or completion.cost_usd is None else cost + completion.cost_usd
         emit(
-            {
-                "type": "response",
-                "tag": tag,
-                "attempt": number,
-                "text": completion.text,
-                "usage": completion.usage.to_dict(),
-                "model": completion.model,
-                "stop_reason": completion.stop_reason,
-                "latency_s": round(completion.latency_s, 4),
-                "cost_usd": completion.cost_usd,
-            }
+            Response(
+                tag=tag,
+                attempt=number,
+                text=completion.text,
+                usage=UsageModel.of(completion.usage),
+                model=completion.model,
+                stop_reason=completion.stop_reason,
+                latency_s=round(completion.latency_s, 4),
+                cost_usd=completion.cost_usd,
+            )
         )
         try:
             value = output_type.model_validate_json(completion.text, context=context)
         except ValidationError as exc:
             errors = format_validation_errors(exc)
             attempts.append(AttemptRecord(completion.text, completion.usage, _summary(errors)))
-            emit({"type": "validation_error", "tag": tag, "attempt": number, "errors": errors})
+            emit(
+                ValidationFailed(
+                    tag=tag, attempt=number, errors=[ErrorItem(**error) for error in errors]
+                )
+            )
             if len(attempts) > max_reasks:
                 raise OutputValidationError(
                     step=tag or name, attempts=attempts, errors=errors
                 ) from None
-            messages.append(Message("assistant", completion.text))
-            messages.append(Message("user", render("reask.j2", errors=errors, schema_name=name)))
+            conversation.append(Message("assistant", completion.text))
+            conversation.append(
+                Message("user", render("reask.j2", errors=errors, schema_name=name))
+            )
             continue
         attempts.append(AttemptRecord(completion.text, completion.usage, None))
         return StructuredResult(

@@ -23,8 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from net_skill._sync import synchronous
 from net_skill.backends.base import Backend
-from net_skill.chain import is_networking
 from net_skill.errors import (
     BackendError,
     ConfigurationError,
@@ -34,6 +34,7 @@ from net_skill.errors import (
     RunAbortedError,
     SkillParseError,
 )
+from net_skill.profile import profile_for
 from net_skill.runner import arun_skill, resolve_skill
 from net_skill.situation import (
     MAX_CONTACTS_CHARS,
@@ -72,11 +73,9 @@ def tool_description(skill: Skill) -> str:
         "already know, by name). Returns a JSON plan with one section per step of the "
         f"skill{steps}."
     )
-    if is_networking(skill):
-        returns += (
-            " People are never invented: only names that appear in the situation or contacts "
-            "are used; dates and follow-up cadences are computed from `today`."
-        )
+    notes = profile_for(skill).tool_notes()
+    if notes:
+        returns += " " + notes
     parts.append(returns)
     return "\n\n".join(parts)
 
@@ -278,23 +277,4 @@ async def ahandle_tool_use(
     return tool_result(tool_use_id, result.plan.model_dump_json(), is_error=False)
 
 
-def handle_tool_use(
-    block: object,
-    *,
-    backend: Backend | None = None,
-    skill: Skill | str | Path | None = None,
-    record: bool = True,
-    output_dir: str | Path | None = None,
-) -> dict[str, Any]:
-    """The synchronous twin of `ahandle_tool_use` (not for use inside a running event loop)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(
-            ahandle_tool_use(
-                block, backend=backend, skill=skill, record=record, output_dir=output_dir
-            )
-        )
-    raise ConfigurationError(
-        "handle_tool_use() was called inside a running event loop; await ahandle_tool_use() instead"
-    )
+handle_tool_use = synchronous(ahandle_tool_use)

@@ -7,6 +7,18 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from net_skill.usage import Usage
+
+__all__ = [
+    "Backend",
+    "Completion",
+    "CompletionRequest",
+    "Message",
+    "ModelPrice",
+    "Usage",
+    "approx_tokens",
+]
+
 
 @dataclass(frozen=True)
 class Message:
@@ -31,43 +43,8 @@ class CompletionRequest:
     temperature: float = 0.0
     tag: str = ""
     """A label of the call (for example `step-4` or `judge`); FakeBackend scripts key on it."""
-
-
-@dataclass(frozen=True)
-class Usage:
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_input_tokens: int = 0
-    cache_creation_input_tokens: int = 0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            self.input_tokens + other.input_tokens,
-            self.output_tokens + other.output_tokens,
-            self.cache_read_input_tokens + other.cache_read_input_tokens,
-            self.cache_creation_input_tokens + other.cache_creation_input_tokens,
-        )
-
-    @property
-    def total_tokens(self) -> int:
-        return (
-            self.input_tokens
-            + self.output_tokens
-            + self.cache_read_input_tokens
-            + self.cache_creation_input_tokens
-        )
-
-    def to_dict(self) -> dict[str, int]:
-        return {
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "cache_read_input_tokens": self.cache_read_input_tokens,
-            "cache_creation_input_tokens": self.cache_creation_input_tokens,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Usage:
-        return cls(**{k: int(data.get(k, 0) or 0) for k in cls().to_dict()})
+    seed: int | None = None
+    """Sampling seed for backends that take one (the local model); None: the backend's own."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +93,8 @@ class Backend(ABC):
     max_concurrency: int | None = None
     """Most calls in flight at once; None means no limit beyond the runner's."""
     context_window: int = 200_000
+    prompt_style: str = "full"
+    """The prompt style that suits this model (`net_skill.prompt_styles`); users may override."""
     is_remote: bool = False
 
     @abstractmethod

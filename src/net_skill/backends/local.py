@@ -27,7 +27,9 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -172,14 +174,15 @@ class _LoadedModel:
     def __init__(self, key: _ModelKey) -> None:
         llama_cpp = import_llama_cpp()
         try:
-            self.llama: Llama = llama_cpp.Llama(
-                model_path=str(key.path),
-                n_ctx=key.n_ctx,
-                n_threads=key.n_threads,
-                n_threads_batch=key.n_threads,
-                seed=key.seed,
-                verbose=key.verbose,
-            )
+            with _without_extra_buffer_types():
+                self.llama: Llama = llama_cpp.Llama(
+                    model_path=str(key.path),
+                    n_ctx=key.n_ctx,
+                    n_threads=key.n_threads,
+                    n_threads_batch=key.n_threads,
+                    seed=key.seed,
+                    verbose=key.verbose,
+                )
         except (ValueError, RuntimeError, OSError) as exc:
             raise ConfigurationError(f"cannot load the model file {key.path}: {exc}") from exc
         self.n_ctx = int(self.llama.n_ctx())
@@ -207,6 +210,33 @@ class _LoadedModel:
                 break
             count += 1
         return min(count, len(tokens) - 1)
+
+
+@contextmanager
+def _without_extra_buffer_types() -> Iterator[None]:
+    """Load the model with llama.cpp's `use_extra_bufts` off.
+
+    On CPUs with AMX (Sapphire Rapids and later) llama.cpp puts the weights in its AMX buffer
+    type, and its AMX matrix kernel crashes the process (SIGSEGV in `ggml_backend_amx_mul_mat`)
+    on the first multi-token prompt of SmolLM2. The other extra buffer type, weight repacking,
+    does not apply to this Q4_1 model, so nothing is lost. llama-cpp-python has no argument
+    for the setting, so its default model parameters are wrapped while the model loads (under
+    `_LOAD_LOCK`, so no other load sees the wrapper).
+    """
+    from llama_cpp import llama_cpp as low_level
+
+    original = low_level.llama_model_default_params
+
+    def defaults() -> Any:
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    low_level.llama_model_default_params = defaults
+    try:
+        yield
+    finally:
+        low_level.llama_model_default_params = original
 
 
 def _chat_formatter(llama_cpp: ModuleType, llama: Llama) -> Any:
@@ -277,6 +307,7 @@ class LocalBackend(Backend):
             "backend": self.name,
             "model": self.model,
             "model_file": self.model_path.name,
+            "model_path": str(self.model_path),
             "n_ctx": self._key.n_ctx,
             "n_threads": self._key.n_threads,
         }

@@ -12,8 +12,13 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
-from net_skill.backends import select as backend_select
 from net_skill.backends.base import Backend
+from net_skill.backends.registry import (
+    BackendOptions,
+    auto_notice,
+    backend_names,
+    create_backend,
+)
 from net_skill.errors import InputError, NetSkillError, OutputValidationError, SkillParseError
 
 P = ParamSpec("P")
@@ -84,13 +89,13 @@ def _escape(text: str) -> str:
 
 def build_backend(name: str, model: str | None) -> Backend:
     """The backend `--backend name --model model` asks for; an unknown name is a usage error."""
-    if name not in backend_select.BACKEND_NAMES:
-        choices = ", ".join(backend_select.BACKEND_NAMES)
+    if name not in backend_names():
+        choices = ", ".join(backend_names())
         raise fail(f"unknown backend {name!r}; choose one of: {choices}", code=EXIT_USAGE)
-    notice = backend_select.auto_selection_notice(name)
+    notice = auto_notice(name)
     if notice:
         stderr.print(notice, markup=False, highlight=False, soft_wrap=True)
-    return backend_select.select_backend(name, model)
+    return create_backend(name, BackendOptions(model=model))
 
 
 def parse_today(value: str | None) -> date | None:

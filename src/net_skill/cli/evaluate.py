@@ -12,8 +12,14 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from net_skill.backends import select as backend_select
 from net_skill.backends.base import Backend
+from net_skill.backends.registry import (
+    BackendOptions,
+    backend_names,
+    backend_spec,
+    create_backend,
+    resolve_backend_name,
+)
 from net_skill.cli._common import (
     EXIT_FAILURE,
     EXIT_USAGE,
@@ -62,7 +68,8 @@ def _judge(name: str, model: str | None, no_judge: bool) -> Backend | None:
     if no_judge or name == "none":
         return None
     if name == "auto":
-        if backend_select.resolve_backend_name("auto") != "anthropic":
+        name = resolve_backend_name("auto")
+        if not backend_spec(name).can_judge:
             stderr.print(
                 "net-skill: no ANTHROPIC_API_KEY set; scoring with the deterministic checks only "
                 "(a judge on the embedded model would be meaningless; --judge-backend local "
@@ -72,13 +79,12 @@ def _judge(name: str, model: str | None, no_judge: bool) -> Backend | None:
                 soft_wrap=True,
             )
             return None
-        name = "anthropic"
-    if name not in backend_select.BACKEND_NAMES:
+    if name not in backend_names():
         raise fail(
-            f"unknown judge backend {name!r}; choose auto, anthropic, local, fake or none",
+            f"unknown judge backend {name!r}; choose {', '.join(backend_names())} or none",
             code=EXIT_USAGE,
         )
-    return backend_select.select_backend(name, model)
+    return create_backend(name, BackendOptions(model=model))
 
 
 def _run(make: Callable[[], Awaitable[T]], *backends: Backend | None) -> T:

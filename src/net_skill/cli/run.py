@@ -23,7 +23,6 @@ from net_skill.cli._common import (
     stdout,
 )
 from net_skill.errors import InputError
-from net_skill.render import render_plan_markdown
 from net_skill.runner import (
     ProgressEvent,
     RenderedPrompt,
@@ -92,7 +91,7 @@ def run_command(
     text, contacts_text = validate_situation(text), validate_contacts(contacts_text)
     loaded = resolve_skill(skill)
     if dry_run:
-        prompts = render_run_prompts(text, skill=loaded, today=day, contacts=contacts_text)
+        prompts = render_run_prompts(text, skill=loaded, contacts=contacts_text)
         _print_prompts(prompts, as_json=json_output)
         return
     chosen = build_backend(backend, model)
@@ -168,7 +167,7 @@ def _print_result(result: RunResult, *, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(result.plan.model_dump_json() + "\n")
     else:
-        stdout.print(Markdown(render_plan_markdown(result.plan)))
+        stdout.print(Markdown(result.markdown))
     cost = f", ${result.cost_usd:.4f}" if result.cost_usd else ""
     where = f"; saved in {result.run_dir}" if result.run_dir else ""
     stderr.print(

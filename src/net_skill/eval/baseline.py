@@ -1,11 +1,10 @@
 """The single-prompt baseline: the whole skill in one prompt, one structured answer.
 
 This is how agents usually run a skill: paste it, ask for everything at once. Comparing it with
-the step chain, case by case, shows what the chain is worth. The answer model combines the
-eight networking step models (or, for any other skill, one generic report per step), with the
-same validators as the chain: names must come from the situation, and target numbers must point
-into the answer's own target list. The plan is then assembled by the same code as the chain's
-(`build_networking_plan`), so both variants are scored identically.
+the step chain, case by case, shows what the chain is worth. The answer model comes from the
+skill's profile (`SkillProfile.single_prompt`: by default one field per step, each that step's
+model, with the same validators as the chain); the plan is then assembled by the profile, as
+the chain's is, so both variants are scored identically.
 """
 
 from __future__ import annotations
@@ -15,85 +14,35 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pydantic import Field, ValidationInfo, model_validator
-
-from net_skill.backends.base import Backend, Usage
-from net_skill.chain import (
-    CONTEXT_MARGIN_TOKENS,
-    MIN_ANSWER_TOKENS,
-    is_networking,
-    schema_text,
-    skill_text_for,
-    validation_context,
-)
-from net_skill.networking import (
-    StepModel,
-)
-from net_skill.plan import (
-    NETWORKING_FIELDS,
-    GenericPlan,
-    GenericStepReport,
-    GenericStepResult,
-    NetworkingPlan,
-    NetworkingSteps,
-    build_networking_plan,
-)
-from net_skill.prompts import render
+from net_skill.arguments import skill_text_with_arguments
+from net_skill.backends.base import Backend
+from net_skill.chain import MIN_ANSWER_TOKENS
+from net_skill.outputs import Plan
+from net_skill.profile import RunInputs, SkillProfile, profile_for
+from net_skill.prompt_styles import rules_for
+from net_skill.prompts import delimit, render
+from net_skill.request import CONTEXT_MARGIN_TOKENS
+from net_skill.schema_outline import schema_text
 from net_skill.situation import validate_contacts, validate_situation
 from net_skill.skill import Skill
 from net_skill.structured import DEFAULT_MAX_REASKS, complete_structured
+from net_skill.usage import Usage
 
 SINGLE_PROMPT_MAX_TOKENS = 8192
 """Most answer tokens asked for: the whole plan is one answer, so more than any one step."""
-
-
-class SinglePromptOutput(StepModel, NetworkingSteps):
-    """All eight steps of the networking skill in one answer."""
-
-    @model_validator(mode="after")
-    def _targets_exist(self) -> SinglePromptOutput:
-        count = len(self.targets.targets)
-        numbers = [m.target for m in self.outreach.messages]
-        numbers += [p.target for p in self.interviews.preparations]
-        wrong = sorted({n for n in numbers if not 1 <= n <= count})
-        if wrong:
-            raise ValueError(
-                f"target numbers {wrong} do not exist: use 1 to {count} (the targets list)"
-            )
-        return self
-
-
-class GenericSinglePromptOutput(StepModel):
-    """One report per step of a skill without dedicated models, in one answer."""
-
-    steps: list[GenericStepReport] = Field(min_length=1, max_length=20)
-
-    @model_validator(mode="after")
-    def _one_per_step(self, info: ValidationInfo) -> GenericSinglePromptOutput:
-        context = info.context
-        wanted = context.get("step_count") if isinstance(context, dict) else None
-        if isinstance(wanted, int) and len(self.steps) != wanted:
-            raise ValueError(f"give exactly {wanted} step reports, one per step, in order")
-        return self
 
 
 @dataclass
 class BaselineResult:
     """What one single-prompt run produced (the same fields as the chain's `RunResult`)."""
 
-    plan: NetworkingPlan | GenericPlan
+    plan: Plan
     skill_id: str
     usage: Usage
     cost_usd: float | None
     elapsed_s: float
     attempts: int
     backend: dict[str, Any] = field(default_factory=dict)
-
-
-def _steps_of(skill: Skill) -> list[tuple[int, str]]:
-    if not skill.steps:
-        return [(1, skill.title or skill.name or skill.id)]
-    return [(s.number, s.title) for s in sorted(skill.steps, key=lambda s: s.number)]
 
 
 async def run_single_prompt(
@@ -110,32 +59,21 @@ async def run_single_prompt(
     Raises `OutputValidationError` when no answer validates, `BackendError` on transport
     failure, `InputError` for an unusable situation.
     """
-    situation = validate_situation(situation)
-    contacts = validate_contacts(contacts)
-    day = today or date.today()
-    networking = is_networking(skill)
-    output_type: type[StepModel] = SinglePromptOutput if networking else GenericSinglePromptOutput
-    steps = _steps_of(skill)
-    schema = schema_text(output_type)
-    system = render(
-        "single_prompt.j2",
-        part="system",
-        skill_name=skill.name or skill.id,
-        networking=networking,
-        skill_text=skill_text_for(skill, situation),
-        situation=situation,
-        contacts=contacts or "",
+    inputs = RunInputs(
+        validate_situation(situation), validate_contacts(contacts), today or date.today()
     )
+    profile = profile_for(skill)
+    spec = profile.single_prompt(skill)
+    steps = profile.steps(skill)
+    system = _system(skill, profile, inputs)
     prompt = render(
         "single_prompt.j2",
         part="request",
-        networking=networking,
+        guidance=spec.guidance,
         step_count=len(steps),
-        schema_name=output_type.__name__,
-        schema=schema,
+        schema_name=spec.output_type.__name__,
+        schema=schema_text(spec.output_type),
     )
-    context = validation_context(situation, contacts, {}, networking)
-    context["step_count"] = len(steps)
     used = backend.count_tokens(system) + backend.count_tokens(prompt) + CONTEXT_MARGIN_TOKENS
     room = max(MIN_ANSWER_TOKENS, backend.context_window - used)
     started = time.perf_counter()
@@ -143,13 +81,13 @@ async def run_single_prompt(
         backend,
         system=system,
         prompt=prompt,
-        output_type=output_type,
+        output_type=spec.output_type,
         tag="single-prompt",
-        validation_context=context,
+        validation_context=profile.validation_context(inputs, {}),
         max_reasks=max_reasks,
         max_tokens=min(SINGLE_PROMPT_MAX_TOKENS, room),
     )
-    plan = _assemble(result.value, skill, steps, situation=situation, today=day)
+    plan = profile.build_plan(skill, spec.outputs(result.value), inputs)
     return BaselineResult(
         plan=plan,
         skill_id=skill.id,
@@ -161,21 +99,14 @@ async def run_single_prompt(
     )
 
 
-def _assemble(
-    value: StepModel, skill: Skill, steps: list[tuple[int, str]], *, situation: str, today: date
-) -> NetworkingPlan | GenericPlan:
-    if isinstance(value, SinglePromptOutput):
-        outputs: dict[int, StepModel] = {
-            number: getattr(value, name) for number, name in NETWORKING_FIELDS.items()
-        }
-        return build_networking_plan(outputs, situation=situation, today=today, skill_id=skill.id)
-    assert isinstance(value, GenericSinglePromptOutput)
-    return GenericPlan(
-        skill_id=skill.id,
-        situation=situation,
-        today=today,
-        steps=[
-            GenericStepResult(number=number, title=title, report=report)
-            for (number, title), report in zip(steps, value.steps, strict=True)
-        ],
+def _system(skill: Skill, profile: SkillProfile, inputs: RunInputs) -> str:
+    blocks = "<skill>, <situation>" + (" and <contacts>" if inputs.contacts else "")
+    return render(
+        "single_prompt.j2",
+        part="system",
+        skill_name=skill.name or skill.id,
+        rules=rules_for(profile, inputs, blocks),
+        skill_text=skill_text_with_arguments(skill, delimit(inputs.situation, "situation")),
+        situation=inputs.situation,
+        contacts=inputs.contacts or "",
     )

@@ -18,28 +18,27 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from net_skill.backends.base import Usage
-from net_skill.networking import NETWORKING_STEP_MODELS
-from net_skill.plan import GenericPlan, GenericStepReport, NetworkingPlan
+from net_skill.outputs import Plan, schema_of
+from net_skill.profile import profile_for, profile_for_plan
 from net_skill.prompts import templates_fingerprint
+from net_skill.skill import Skill
+from net_skill.usage import Usage
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
-@cache
-def schemas_fingerprint() -> str:
-    """A hash of every output schema the generator is asked for (steps and plans)."""
-    from net_skill.eval.baseline import SinglePromptOutput
-
-    models: list[type[BaseModel]] = [*NETWORKING_STEP_MODELS.values(), GenericStepReport]
-    models.append(SinglePromptOutput)
-    text = json.dumps([m.model_json_schema() for m in models], sort_keys=True)
+def schemas_fingerprint(skill: Skill) -> str:
+    """A hash of every output schema the generator is asked for on `skill` (steps, plan and
+    the single-prompt answer), from the skill's profile."""
+    profile = profile_for(skill)
+    models: list[type[BaseModel]] = [s.output_type for s in profile.steps(skill).values()]
+    models += [profile.plan_type, profile.single_prompt(skill).output_type]
+    text = json.dumps([schema_of(m) for m in models], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -48,6 +47,7 @@ def generation_key(
     backend: str,
     model: str,
     skill_source: str,
+    schemas: str,
     situation: str,
     contacts: str | None,
     today: date,
@@ -60,7 +60,7 @@ def generation_key(
         "backend": backend,
         "model": model,
         "templates": templates_fingerprint(),
-        "schemas": schemas_fingerprint(),
+        "schemas": schemas,
         "skill": hashlib.sha256(skill_source.encode()).hexdigest(),
         "situation": situation,
         "contacts": contacts,
@@ -76,7 +76,7 @@ class CachedGeneration:
     """One generated plan with what it cost to make."""
 
     key: str
-    plan: NetworkingPlan | GenericPlan
+    plan: Plan
     usage: Usage
     cost_usd: float | None
     elapsed_s: float
@@ -92,16 +92,15 @@ class CachedGeneration:
             "usage": self.usage.to_dict(),
             "cost_usd": self.cost_usd,
             "elapsed_s": round(self.elapsed_s, 4),
-            "plan_type": "networking" if isinstance(self.plan, NetworkingPlan) else "generic",
             "plan": self.plan.model_dump(mode="json"),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CachedGeneration:
-        plan_type = NetworkingPlan if data.get("plan_type") == "networking" else GenericPlan
+        plan = data["plan"]
         return cls(
             key=str(data["key"]),
-            plan=plan_type.model_validate(data["plan"]),
+            plan=profile_for_plan(plan).parse_plan(plan),
             usage=Usage.from_dict(data.get("usage") or {}),
             cost_usd=data.get("cost_usd"),
             elapsed_s=float(data.get("elapsed_s") or 0.0),

@@ -19,14 +19,15 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SerializeAsAny, ValidationError
 
+from net_skill._sync import synchronous
 from net_skill.backends.base import Backend, Usage
 from net_skill.errors import InputError
 from net_skill.eval.criteria import Criterion, criteria_for
 from net_skill.eval.judge import JudgeResult, judge_plan
 from net_skill.eval.scoring import check_plan, parse_plan, plan_text_for_judge
-from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.outputs import Plan
 from net_skill.skill import Skill
 
 DEFAULT_JUDGE_CONCURRENCY = 4
@@ -37,7 +38,7 @@ class LabeledPlan(BaseModel):
 
     id: str
     description: str = ""
-    plan: NetworkingPlan | GenericPlan
+    plan: SerializeAsAny[Plan]
     labels: dict[str, bool]
     flaws: list[str] = Field(default_factory=list)
 
@@ -280,8 +281,4 @@ async def acalibrate(
     )
 
 
-def calibrate(
-    labeled_dir: str | Path, skill: Skill, *, judge: Backend | None = None
-) -> CalibrationReport:
-    """Synchronous `acalibrate` (not from inside a running event loop)."""
-    return asyncio.run(acalibrate(labeled_dir, skill, judge=judge))
+calibrate = synchronous(acalibrate)

@@ -1,132 +1,126 @@
-"""Deterministic checks over a typed `NetworkingPlan`, one small pure function each.
+"""Deterministic checks: registered objects, generic over the plan type they read.
 
-A check returns a `CheckResult`: passed, a score (share of checked items that passed) and the
-evidence it found, quoted from the plan. Checks work on any structurally valid plan, including
-saved plans that break the generator's own rules (invented names, missing cadences), because
-that is what they are for.
+A check is a small object with an `id` and one `evaluate(plan) -> CheckOutcome`; calling it
+gives a `CheckResult` (the outcome plus its id). Most checks are plain functions wrapped by
+`@check`, whose function name is the check's id, written once:
 
-The checks live in private modules by criterion group (`_checks_profile`: audit, value,
-targets; `_checks_outreach`: outreach, follow-up, thank-you; `_checks_maintenance`: cadence);
-this module is their registry.
+    @check
+    def gaps_named(plan: MyPlan) -> CheckOutcome:
+        return outcome_of([(not is_blank(g), f"gap is empty: {g!r}") for g in plan.gaps], "ok")
 
-Thresholds (documented in docs/eval-scoring.md):
-- `NEAR_COPY_RATIO`: two messages (or two research texts) whose word sequences have a difflib
-  ratio of 0.8 or more, after removing each target's own words, are near-copies.
-- `MIN_SPECIFIC_WORDS`: a message must share at least two distinctive word stems with its
-  target's name, profile or research; a value proposition at least two with the situation.
-- `MAX_OUTREACH_WORDS`: the four lines of a message stay within 120 words.
+A profile lists its checks per criterion (`SkillProfile.criteria`); scoring runs them.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
-from net_skill.eval._checks_base import (
-    CHECK_CRITERION,
-    MAX_OUTREACH_WORDS,
-    MIN_CONCRETE_WORDS,
-    MIN_OWN_WORDS,
-    MIN_RESEARCH_WORDS,
-    MIN_SPECIFIC_WORDS,
-    MIN_THANK_YOU_WORDS,
-    MIN_TRACKING_FIELDS,
-    MIN_VALUE_PROPOSITION_WORDS,
-    NEAR_COPY_RATIO,
-    CheckResult,
-)
-from net_skill.eval._checks_maintenance import (
-    cadence_matches_strength,
-    tracked_strength_consistent,
-    tracking_in_place,
-)
-from net_skill.eval._checks_outreach import (
-    follow_up_rule,
-    outreach_brief,
-    outreach_distinct,
-    outreach_lines_distinct,
-    outreach_mentions_target,
-    outreach_no_placeholders,
-    thank_you_habit,
-)
-from net_skill.eval._checks_profile import (
-    audit_contacts_mapped,
-    audit_gaps_named,
-    audit_names_known,
-    research_parts_distinct,
-    target_names_known,
-    target_research_distinct,
-    targets_complete,
-    value_offers_present,
-    value_proposition_specific,
-)
-from net_skill.plan import NetworkingPlan
+from pydantic import BaseModel, ConfigDict, Field
+
+from net_skill.outputs import Plan
 
 __all__ = [
-    "CHECKS",
-    "CHECK_CRITERION",
-    "MAX_OUTREACH_WORDS",
-    "MIN_CONCRETE_WORDS",
-    "MIN_OWN_WORDS",
-    "MIN_RESEARCH_WORDS",
-    "MIN_SPECIFIC_WORDS",
-    "MIN_THANK_YOU_WORDS",
-    "MIN_TRACKING_FIELDS",
-    "MIN_VALUE_PROPOSITION_WORDS",
-    "NEAR_COPY_RATIO",
+    "Check",
+    "CheckOutcome",
     "CheckResult",
-    "audit_contacts_mapped",
-    "audit_gaps_named",
-    "audit_names_known",
-    "cadence_matches_strength",
-    "follow_up_rule",
-    "outreach_brief",
-    "outreach_distinct",
-    "outreach_lines_distinct",
-    "outreach_mentions_target",
-    "outreach_no_placeholders",
-    "research_parts_distinct",
+    "FunctionCheck",
+    "check",
+    "outcome_of",
     "run_checks",
-    "target_names_known",
-    "target_research_distinct",
-    "targets_complete",
-    "thank_you_habit",
-    "tracked_strength_consistent",
-    "tracking_in_place",
-    "value_offers_present",
-    "value_proposition_specific",
+    "vacuous",
 ]
 
-# --- registry ------------------------------------------------------------------------------
+PlanT = TypeVar("PlanT", bound=Plan, contravariant=True)
 
-CHECKS: dict[str, Callable[[NetworkingPlan], CheckResult]] = {
-    "audit_contacts_mapped": audit_contacts_mapped,
-    "audit_gaps_named": audit_gaps_named,
-    "audit_names_known": audit_names_known,
-    "value_offers_present": value_offers_present,
-    "value_proposition_specific": value_proposition_specific,
-    "targets_complete": targets_complete,
-    "target_research_distinct": target_research_distinct,
-    "research_parts_distinct": research_parts_distinct,
-    "target_names_known": target_names_known,
-    "outreach_mentions_target": outreach_mentions_target,
-    "outreach_no_placeholders": outreach_no_placeholders,
-    "outreach_brief": outreach_brief,
-    "outreach_distinct": outreach_distinct,
-    "outreach_lines_distinct": outreach_lines_distinct,
-    "follow_up_rule": follow_up_rule,
-    "thank_you_habit": thank_you_habit,
-    "cadence_matches_strength": cadence_matches_strength,
-    "tracked_strength_consistent": tracked_strength_consistent,
-    "tracking_in_place": tracking_in_place,
-}
-"""Every deterministic check, by id."""
+NOTHING_TO_CHECK = "nothing to check: the plan has no items for this check"
 
 
-def run_checks(plan: NetworkingPlan, check_ids: Iterable[str]) -> list[CheckResult]:
-    """Run the named checks on `plan`, in order."""
-    results = []
-    for check_id in check_ids:
-        if check_id not in CHECKS:
-            raise KeyError(f"unknown check {check_id!r}")
-        results.append(CHECKS[check_id](plan))
-    return results
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What a check found: passed, the share of checked items that passed, and evidence."""
+
+    passed: bool
+    score: float
+    evidence: str
+    details: list[str] = field(default_factory=list)
+
+
+class CheckResult(BaseModel):
+    """The outcome of one deterministic check on one plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    check_id: str
+    criterion_id: str = ""
+    passed: bool
+    score: float = Field(ge=0.0, le=1.0, description="Share of the checked items that passed")
+    evidence: str = Field(description="What was found, quoting the plan")
+    details: list[str] = Field(default_factory=list, description="One line per failing item")
+
+
+class Check(ABC, Generic[PlanT]):
+    """One deterministic check of a plan type."""
+
+    id: str
+
+    @abstractmethod
+    def evaluate(self, plan: PlanT) -> CheckOutcome:
+        """Look at `plan`; never raise for a structurally valid plan."""
+
+    def __call__(self, plan: PlanT, criterion_id: str = "") -> CheckResult:
+        outcome = self.evaluate(plan)
+        return CheckResult(
+            check_id=self.id,
+            criterion_id=criterion_id,
+            passed=outcome.passed,
+            score=round(outcome.score, 4),
+            evidence=outcome.evidence,
+            details=outcome.details,
+        )
+
+
+@dataclass(frozen=True)
+class FunctionCheck(Check[PlanT]):
+    """A check written as a function of the plan; its id is the function's name."""
+
+    func: Callable[[PlanT], CheckOutcome]
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", self.func.__name__)
+        object.__setattr__(self, "__doc__", self.func.__doc__)
+
+    def evaluate(self, plan: PlanT) -> CheckOutcome:
+        return self.func(plan)
+
+
+def check(func: Callable[[PlanT], CheckOutcome]) -> FunctionCheck[PlanT]:
+    """Decorator: the function becomes a `Check` whose id is its name."""
+    return FunctionCheck(func)
+
+
+def vacuous(
+    evidence: str, *, passed: bool = True, details: list[str] | None = None
+) -> CheckOutcome:
+    """The outcome when the plan gives a check nothing to compare: full score if it passes."""
+    return CheckOutcome(passed, 1.0 if passed else 0.0, evidence, details or [])
+
+
+def outcome_of(items: list[tuple[bool, str]], evidence_ok: str) -> CheckOutcome:
+    """An outcome from (passed, problem) per checked item; no items counts as a failure."""
+    if not items:
+        return vacuous(NOTHING_TO_CHECK, passed=False, details=[NOTHING_TO_CHECK])
+    problems = [problem for ok, problem in items if not ok]
+    score = (len(items) - len(problems)) / len(items)
+    return CheckOutcome(not problems, score, problems[0] if problems else evidence_ok, problems)
+
+
+def run_checks(
+    plan: PlanT, checks: Iterable[Check[PlanT]], criterion_id: str = ""
+) -> list[CheckResult]:
+    """Run `checks` on `plan`, in order."""
+    return [c(plan, criterion_id) for c in checks]

@@ -1,8 +1,8 @@
 """Criteria: one per item of a skill's `## Verification` checklist.
 
-For `skill.md` the six items map to stable ids and to the deterministic checks of
-`net_skill.eval.checks` that cover them. Any other skill's items get a slug id and no checks:
-they are scored by the judge alone.
+Items the skill's profile knows (`SkillProfile.criteria`, by normalised text) get its stable
+id and the deterministic checks that cover them; any other item gets a slug id and no checks:
+it is scored by the judge alone.
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from net_skill.errors import InputError
+from net_skill.eval.checks import Check
+from net_skill.profile import profile_for
 from net_skill.skill import Skill
 
 
@@ -23,48 +26,13 @@ class Criterion:
     id: str
     text: str
     weight: float = 1.0
-    checks: tuple[str, ...] = field(default=())
-    """Ids of the deterministic checks that cover it (empty: judge only)."""
+    checks: tuple[Check[Any], ...] = field(default=())
+    """The deterministic checks that cover it (empty: judge only)."""
 
+    @property
+    def check_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.checks)
 
-NETWORKING_CRITERIA: dict[str, tuple[str, tuple[str, ...]]] = {
-    "network audited and mapped": (
-        "network_audited",
-        ("audit_contacts_mapped", "audit_gaps_named", "audit_names_known"),
-    ),
-    "value you offer articulated clearly": (
-        "value_articulated",
-        ("value_offers_present", "value_proposition_specific"),
-    ),
-    "target list created with research": (
-        "targets_researched",
-        (
-            "targets_complete",
-            "target_research_distinct",
-            "research_parts_distinct",
-            "target_names_known",
-        ),
-    ),
-    "outreach is personalized, not templated mass-send": (
-        "outreach_personalized",
-        (
-            "outreach_mentions_target",
-            "outreach_no_placeholders",
-            "outreach_brief",
-            "outreach_distinct",
-            "outreach_lines_distinct",
-        ),
-    ),
-    "follow-up and thank-you habits established": (
-        "followup_thankyou",
-        ("follow_up_rule", "thank_you_habit"),
-    ),
-    "regular maintenance cadence in place": (
-        "maintenance_cadence",
-        ("cadence_matches_strength", "tracked_strength_consistent", "tracking_in_place"),
-    ),
-}
-"""Normalised checklist text of `skill.md` -> (stable criterion id, check ids)."""
 
 _SLUG_MAX = 48
 
@@ -94,9 +62,10 @@ def criteria_for(skill: Skill, *, weights: Mapping[str, float] | None = None) ->
     chosen = weights or {}
     criteria: list[Criterion] = []
     seen: set[str] = set()
+    known = profile_for(skill).criteria()
     for item in skill.verification:
-        known = NETWORKING_CRITERIA.get(normalise(item))
-        base_id, checks = known if known else (slugify(item), ())
+        spec = known.get(normalise(item))
+        base_id, checks = (spec.id, spec.checks) if spec else (slugify(item), ())
         criterion_id, number = base_id, 2
         while criterion_id in seen:
             criterion_id, number = f"{base_id}_{number}", number + 1

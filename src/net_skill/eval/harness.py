@@ -33,7 +33,12 @@ from typing import Any, Literal
 from net_skill.backends.base import Backend
 from net_skill.errors import InputError, NetSkillError
 from net_skill.eval.baseline import run_single_prompt
-from net_skill.eval.cache import CachedGeneration, GenerationCache, generation_key
+from net_skill.eval.cache import (
+    CachedGeneration,
+    GenerationCache,
+    generation_key,
+    schemas_fingerprint,
+)
 from net_skill.eval.cases import (
     EvalCase,
     cases_fingerprint,
@@ -128,6 +133,7 @@ class _Evaluator:
         self.today = today
         self.rescore = rescore
         self.max_reasks = max_reasks
+        self.schemas = schemas_fingerprint(skill)
         self.generated = 0
         self.cache_hits = 0
 
@@ -136,6 +142,7 @@ class _Evaluator:
             backend=self.backend.name,
             model=self.backend.model,
             skill_source=self.skill.source,
+            schemas=self.schemas,
             situation=job.case.situation,
             contacts=job.case.contacts,
             today=self.today,

@@ -17,7 +17,6 @@ The judge's own text never sets `passed`; only its verdict enum is read.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,12 +24,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
+from net_skill._sync import synchronous
 from net_skill.backends.base import Backend
 from net_skill.errors import InputError
 from net_skill.eval.checks import CheckResult, run_checks
 from net_skill.eval.criteria import Criterion, criteria_for
 from net_skill.eval.judge import JudgeResult, JudgeVerdict, judge_plan
-from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.outputs import Plan
+from net_skill.profile import profile_for_plan
 from net_skill.skill import Skill
 
 Status = Literal["passed", "failed", "not_applicable", "unscored"]
@@ -115,20 +116,18 @@ def combine(
     )
 
 
-def plan_text_for_judge(plan: NetworkingPlan | GenericPlan) -> str:
+def plan_text_for_judge(plan: Plan) -> str:
     """The plan as the judge sees it: its JSON without the situation (given separately)."""
     return plan.model_dump_json(indent=1, exclude={"situation"})
 
 
-def check_plan(plan: NetworkingPlan | GenericPlan, criterion: Criterion) -> list[CheckResult]:
-    """The deterministic checks of `criterion` on `plan` (none for generic plans)."""
-    if isinstance(plan, NetworkingPlan) and criterion.checks:
-        return run_checks(plan, criterion.checks)
-    return []
+def check_plan(plan: Plan, criterion: Criterion) -> list[CheckResult]:
+    """The deterministic checks of `criterion` on `plan` (none for judge-only criteria)."""
+    return run_checks(plan, criterion.checks, criterion.id)
 
 
 def assemble(
-    plan: NetworkingPlan | GenericPlan,
+    plan: Plan,
     criteria: list[Criterion],
     judged: JudgeResult | None,
 ) -> PlanScore:
@@ -164,7 +163,7 @@ def assemble(
 
 
 async def score_plan(
-    plan: NetworkingPlan | GenericPlan,
+    plan: Plan,
     skill: Skill,
     *,
     judge: Backend | None = None,
@@ -172,8 +171,9 @@ async def score_plan(
 ) -> PlanScore:
     """Score `plan` against `skill`'s Verification checklist.
 
-    Deterministic checks run for `NetworkingPlan`s; the judge (one structured call) runs when
-    `judge` is given. Raises `InputError` when the skill has no Verification items.
+    The profile's deterministic checks run for the criteria they cover; the judge (one
+    structured call) runs when `judge` is given. Raises `InputError` when the skill has no
+    Verification items.
     """
     criteria = criteria_for(skill, weights=weights)
     if not criteria:
@@ -190,38 +190,30 @@ async def score_plan(
     return assemble(plan, criteria, judged)
 
 
-def score_plan_sync(
-    plan: NetworkingPlan | GenericPlan,
-    skill: Skill,
-    *,
-    judge: Backend | None = None,
-    weights: Mapping[str, float] | None = None,
-) -> PlanScore:
-    """`score_plan` for synchronous callers (not from inside a running event loop)."""
-    return asyncio.run(score_plan(plan, skill, judge=judge, weights=weights))
+score_plan_sync = synchronous(score_plan)
 
 
-def parse_plan(data: object, *, source: str = "<plan>") -> NetworkingPlan | GenericPlan:
+def parse_plan(data: object, *, source: str = "<plan>") -> Plan:
     """Validate a plan's JSON data, without name context (saved plans are scored as they are).
 
-    A document with `steps` is a `GenericPlan`; otherwise a `NetworkingPlan`.
+    The plan's `skill_id` chooses the profile that reads it (a plan of a skill without a
+    profile of its own is read as a generic plan).
     """
     if not isinstance(data, dict):
         raise InputError(f"{source}: a plan must be a JSON object, not {type(data).__name__}")
-    model: type[NetworkingPlan] | type[GenericPlan] = (
-        GenericPlan if "steps" in data else NetworkingPlan
-    )
+    profile = profile_for_plan(data)
     try:
-        return model.model_validate(data)
+        return profile.parse_plan(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
             for e in exc.errors(include_url=False)[:5]
         )
-        raise InputError(f"{source}: not a valid {model.__name__}: {problems}") from None
+        name = profile.plan_type.__name__
+        raise InputError(f"{source}: not a valid {name}: {problems}") from None
 
 
-def load_plan(path: str | Path) -> NetworkingPlan | GenericPlan:
+def load_plan(path: str | Path) -> Plan:
     """Read a saved plan (`plan.json`) for scoring; clear `InputError` on any problem."""
     file = Path(path)
     try:

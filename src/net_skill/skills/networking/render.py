@@ -1,11 +1,11 @@
-"""Plans as readable markdown (plan.md and the terminal view)."""
+"""The networking plan as readable markdown (plan.md and the terminal view)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from net_skill.networking import Target
-from net_skill.plan import GenericPlan, NetworkingPlan
+from net_skill.skills.networking.models import Target
+from net_skill.skills.networking.plan import NetworkingPlan
 
 _GOALS = {
     "career_exploration": "Career exploration",
@@ -34,9 +34,7 @@ def _describe_target(target: Target) -> str:
     return f"{target.profile} (to be identified)"
 
 
-def render_plan_markdown(plan: NetworkingPlan | GenericPlan) -> str:
-    if isinstance(plan, GenericPlan):
-        return _render_generic(plan)
+def render_networking_markdown(plan: NetworkingPlan) -> str:
     out: list[str] = [
         "# Networking plan",
         "",
@@ -155,21 +153,6 @@ def _render_maintenance(plan: NetworkingPlan) -> list[str]:
             out.append(f"- {when}: {action.action.replace('_', ' ')}: {action.who}{note}")
         out.append("")
     return out
-
-
-def _render_generic(plan: GenericPlan) -> str:
-    out = [f"# {plan.skill_id}: results", "", f"*Prepared {plan.today.isoformat()}.*", ""]
-    for step in plan.steps:
-        report = step.report
-        out += [f"## Step {step.number}: {step.title}", "", report.summary, ""]
-        for heading, lines in (
-            ("Findings", report.findings),
-            ("Actions", report.actions),
-            ("Open questions", report.open_questions),
-        ):
-            if lines:
-                out += [f"**{heading}:**", *_bullets(lines), ""]
-    return "\n".join(out).rstrip() + "\n"
 
 
 def _cell(text: str) -> str:

@@ -1,26 +1,26 @@
-"""Whole-run results: the networking plan (eight typed steps plus computed dates) and the
-generic plan used for any other skill."""
+"""The networking plan: the eight typed step outputs of `skill.md`, plus what code derives."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from net_skill.networking import (
+from net_skill.outputs import Plan
+from net_skill.skills.networking.models import (
     Asks,
     Interviews,
     Maintenance,
     NetworkAudit,
     Outreach,
     Purpose,
-    StepModel,
     Strength,
     TargetList,
     ValueOffer,
 )
-from net_skill.schedule import (
+from net_skill.skills.networking.schedule import (
     THANK_YOU_WITHIN_HOURS,
     Cadence,
     FollowUpRule,
@@ -55,19 +55,14 @@ class NetworkingSteps(BaseModel):
     asks: Asks
 
 
-class _PlanHeader(BaseModel):
-    skill_id: str = "net"
-    situation: str
-    today: date
-
-
 # Field order (and so the JSON of saved plans): the header, the eight step outputs, then what code
 # derived; pydantic takes inherited fields from the last base to the first.
-class NetworkingPlan(NetworkingSteps, _PlanHeader):
+class NetworkingPlan(NetworkingSteps, Plan):
     """A complete plan for `skill.md`: what the model wrote for each step, and what code derived."""
 
     model_config = ConfigDict(extra="forbid")
 
+    skill_id: str = "net"
     follow_up_rule: FollowUpRule = Field(default_factory=FollowUpRule)
     thank_you_within_hours: int = THANK_YOU_WITHIN_HOURS
     cadences: dict[Strength, Cadence] = Field(
@@ -90,7 +85,12 @@ NETWORKING_FIELDS: dict[int, str] = {
 
 
 def build_networking_plan(
-    outputs: dict[int, StepModel], *, situation: str, today: date, skill_id: str = "net"
+    outputs: Mapping[int, BaseModel],
+    *,
+    situation: str,
+    today: date,
+    skill_id: str = "net",
+    unanswered: Sequence[str] = (),
 ) -> NetworkingPlan:
     """Assemble the eight step outputs and compute every date and cadence in code."""
     fields: dict[str, Any] = {NETWORKING_FIELDS[n]: outputs[n] for n in NETWORKING_FIELDS}
@@ -110,33 +110,8 @@ def build_networking_plan(
         skill_id=skill_id,
         situation=situation,
         today=today,
+        unanswered=list(unanswered),
         relationship_cadences=relationship_cadences,
         schedule=schedule,
         **fields,
     )
-
-
-class GenericStepReport(StepModel):
-    """The output of one step of any skill without a dedicated model."""
-
-    summary: Annotated[str, Field(min_length=1, max_length=800)]
-    findings: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
-    actions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
-    open_questions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=5)
-
-
-class GenericStepResult(BaseModel):
-    number: int
-    title: str
-    report: GenericStepReport
-
-
-class GenericPlan(BaseModel):
-    """The result of running any other skill: one report per step."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    skill_id: str
-    situation: str
-    today: date
-    steps: list[GenericStepResult]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from net_skill.networking import Strength
+from net_skill.skills.networking.models import Strength
 
 FOLLOW_UP_WAIT_DAYS = (5, 7)
 """Skill step 5: wait 5-7 days for a response, then one follow-up."""

@@ -4,16 +4,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from net_skill.eval._checks_base import (
-    MAX_OUTREACH_WORDS,
-    MIN_OWN_WORDS,
-    MIN_SPECIFIC_WORDS,
-    MIN_THANK_YOU_WORDS,
-    NEAR_COPY_RATIO,
-    CheckResult,
-    build_result,
-    vacuous_result,
-)
 from net_skill.eval._text import (
     content_stems,
     find_placeholders,
@@ -23,9 +13,17 @@ from net_skill.eval._text import (
     word_count,
     words,
 )
-from net_skill.networking import OutreachMessage, Target
-from net_skill.plan import NetworkingPlan
-from net_skill.schedule import (
+from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
+from net_skill.skills.networking.checks.base import (
+    MAX_OUTREACH_WORDS,
+    MIN_OWN_WORDS,
+    MIN_SPECIFIC_WORDS,
+    MIN_THANK_YOU_WORDS,
+    NEAR_COPY_RATIO,
+)
+from net_skill.skills.networking.models import OutreachMessage, Target
+from net_skill.skills.networking.plan import NetworkingPlan
+from net_skill.skills.networking.schedule import (
     FOLLOW_UP_WAIT_DAYS,
     MAX_FOLLOW_UPS,
     THANK_YOU_WITHIN_HOURS,
@@ -70,7 +68,8 @@ def _about_them(message: OutreachMessage) -> str:
     return " ".join([message.why_you, message.ask, message.make_it_easy])
 
 
-def outreach_mentions_target(plan: NetworkingPlan) -> CheckResult:
+@check
+def outreach_mentions_target(plan: NetworkingPlan) -> CheckOutcome:
     """Each message mentions something specific to its target.
 
     A message is specific when it shares `MIN_SPECIFIC_WORDS` distinctive stems with its
@@ -98,10 +97,11 @@ def outreach_mentions_target(plan: NetworkingPlan) -> CheckResult:
                 f"to them: {quote(message.why_you)}",
             )
         )
-    return build_result("outreach_mentions_target", items, f"e.g. {quote(messages[0].why_you)}")
+    return outcome_of(items, f"e.g. {quote(messages[0].why_you)}")
 
 
-def outreach_no_placeholders(plan: NetworkingPlan) -> CheckResult:
+@check
+def outreach_no_placeholders(plan: NetworkingPlan) -> CheckOutcome:
     """No unfilled slots (`[Name]`, `{company}`, `<name>`, `XXX`, `TBD`) in messages or asks."""
     # A follow-up that is entirely "TBD" is a missing follow-up (the follow-up check's business),
     # not an unfilled slot inside a message, so only real follow-up texts are scanned here.
@@ -117,12 +117,11 @@ def outreach_no_placeholders(plan: NetworkingPlan) -> CheckResult:
     for where, text in texts:
         slots = find_placeholders(text)
         items.append((not slots, f"{where} has unfilled placeholder(s) {', '.join(slots[:3])}"))
-    return build_result(
-        "outreach_no_placeholders", items, f"no placeholders in {len(texts)} messages and asks"
-    )
+    return outcome_of(items, f"no placeholders in {len(texts)} messages and asks")
 
 
-def outreach_brief(plan: NetworkingPlan) -> CheckResult:
+@check
+def outreach_brief(plan: NetworkingPlan) -> CheckOutcome:
     """The four lines of each message stay within `MAX_OUTREACH_WORDS` words."""
     items = []
     counts = []
@@ -136,16 +135,15 @@ def outreach_brief(plan: NetworkingPlan) -> CheckResult:
                 f"(limit {MAX_OUTREACH_WORDS}): {quote(message.why_you)}",
             )
         )
-    return build_result(
-        "outreach_brief", items, f"message lengths {counts} words (limit {MAX_OUTREACH_WORDS})"
-    )
+    return outcome_of(items, f"message lengths {counts} words (limit {MAX_OUTREACH_WORDS})")
 
 
-def outreach_distinct(plan: NetworkingPlan) -> CheckResult:
+@check
+def outreach_distinct(plan: NetworkingPlan) -> CheckOutcome:
     """Messages are not near-copies once each target's own words are removed."""
     messages = plan.outreach.messages
     if len(messages) < 2:
-        return vacuous_result("outreach_distinct", "a single message: nothing to compare")
+        return vacuous("a single message: nothing to compare")
     stripped: list[list[str]] = []
     for message in messages:
         target = _target_of(plan, message)
@@ -162,10 +160,11 @@ def outreach_distinct(plan: NetworkingPlan) -> CheckResult:
                 f"{quote(messages[j].why_you)}",
             )
         )
-    return build_result("outreach_distinct", items, f"{len(messages)} messages, no near-copies")
+    return outcome_of(items, f"{len(messages)} messages, no near-copies")
 
 
-def outreach_lines_distinct(plan: NetworkingPlan) -> CheckResult:
+@check
+def outreach_lines_distinct(plan: NetworkingPlan) -> CheckOutcome:
     """The four lines of a message say four different things.
 
     A message whose lines repeat one another (the same filler pasted into why-you, who-I-am,
@@ -186,15 +185,14 @@ def outreach_lines_distinct(plan: NetworkingPlan) -> CheckResult:
                 f"{', '.join(f'{a} and {b}' for a, b in repeated)}): {quote(message.why_you)}",
             )
         )
-    return build_result(
-        "outreach_lines_distinct", items, "every message's four lines differ from each other"
-    )
+    return outcome_of(items, "every message's four lines differ from each other")
 
 
 # --- followup_thankyou ---------------------------------------------------------------------
 
 
-def follow_up_rule(plan: NetworkingPlan) -> CheckResult:
+@check
+def follow_up_rule(plan: NetworkingPlan) -> CheckOutcome:
     """Wait 5-7 days, one follow-up, and each message has its follow-up text."""
     rule = plan.follow_up_rule
     low, high = FOLLOW_UP_WAIT_DAYS
@@ -216,14 +214,14 @@ def follow_up_rule(plan: NetworkingPlan) -> CheckResult:
         )
         for m in plan.outreach.messages
     ]
-    return build_result(
-        "follow_up_rule",
+    return outcome_of(
         items,
         f"wait {rule.wait_days_min}-{rule.wait_days_max} days, {rule.max_follow_ups} follow-up",
     )
 
 
-def thank_you_habit(plan: NetworkingPlan) -> CheckResult:
+@check
+def thank_you_habit(plan: NetworkingPlan) -> CheckOutcome:
     """A thank-you within 24 hours, written for every planned conversation."""
     hours = plan.thank_you_within_hours
     items = [
@@ -243,6 +241,4 @@ def thank_you_habit(plan: NetworkingPlan) -> CheckResult:
             )
         )
     first = plan.interviews.preparations[0].thank_you_note if plan.interviews.preparations else ""
-    return build_result(
-        "thank_you_habit", items, f"thank-you within {hours} hours, e.g. {quote(first)}"
-    )
+    return outcome_of(items, f"thank-you within {hours} hours, e.g. {quote(first)}")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from net_skill.eval._checks_base import (
-    MIN_TRACKING_FIELDS,
-    CheckResult,
-    build_result,
-    vacuous_result,
-)
 from net_skill.eval._text import (
     is_blank,
     quote,
     words,
 )
+from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
 from net_skill.names import appears_in
-from net_skill.plan import NetworkingPlan
-from net_skill.schedule import (
+from net_skill.skills.networking.checks.base import (
+    MIN_TRACKING_FIELDS,
+)
+from net_skill.skills.networking.plan import NetworkingPlan
+from net_skill.skills.networking.schedule import (
     CADENCE_DAYS,
 )
 
@@ -26,7 +24,8 @@ def _same_person(first: str, second: str) -> bool:
     return " ".join(words(first)) == " ".join(words(second))
 
 
-def cadence_matches_strength(plan: NetworkingPlan) -> CheckResult:
+@check
+def cadence_matches_strength(plan: NetworkingPlan) -> CheckOutcome:
     """Every tracked relationship has a stored cadence, and it matches its strength's rule."""
     items: list[tuple[bool, str]] = []
     for strength, cadence in plan.cadences.items():
@@ -63,10 +62,11 @@ def cadence_matches_strength(plan: NetworkingPlan) -> CheckResult:
         if first
         else ""
     )
-    return build_result("cadence_matches_strength", items, evidence)
+    return outcome_of(items, evidence)
 
 
-def tracked_strength_consistent(plan: NetworkingPlan) -> CheckResult:
+@check
+def tracked_strength_consistent(plan: NetworkingPlan) -> CheckOutcome:
     """A tracked person who is in the audit keeps the strength the audit gave them."""
     items: list[tuple[bool, str]] = []
     for tracked in plan.maintenance.relationships:
@@ -81,18 +81,17 @@ def tracked_strength_consistent(plan: NetworkingPlan) -> CheckResult:
                 )
                 break
     if not items:
-        return vacuous_result(
-            "tracked_strength_consistent",
+        return vacuous(
             "no tracked person is a named audit contact: nothing to compare",
         )
-    return build_result(
-        "tracked_strength_consistent",
+    return outcome_of(
         items,
         f"{len(items)} tracked contacts keep their audited strength",
     )
 
 
-def tracking_in_place(plan: NetworkingPlan) -> CheckResult:
+@check
+def tracking_in_place(plan: NetworkingPlan) -> CheckOutcome:
     """A tracking system (at least three fields), relationships with reasons, and habits."""
     maintenance = plan.maintenance
     fields = [f for f in maintenance.tracking_fields if not is_blank(f)]
@@ -110,8 +109,7 @@ def tracking_in_place(plan: NetworkingPlan) -> CheckResult:
         for r in maintenance.relationships
     ]
     items += [(not is_blank(h), f"habit is a placeholder: {quote(h)}") for h in maintenance.habits]
-    return build_result(
-        "tracking_in_place",
+    return outcome_of(
         items,
         f"tracks {', '.join(fields[:4])}; habit {quote(maintenance.habits[0])}",
     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from net_skill.names import check_known_person
+from net_skill.outputs import StepModel
 
 Short = Annotated[str, Field(min_length=1, max_length=160)]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
@@ -41,10 +42,6 @@ RelationshipType = Literal[
 ConnectionPath = Literal["warm", "relevant", "cold"]
 Channel = Literal["linkedin", "email", "twitter", "event"]
 AskKind = Literal["referral", "advice", "introduction"]
-
-
-class StepModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class NeedItem(StepModel):

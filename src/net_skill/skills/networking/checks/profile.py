@@ -4,16 +4,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from net_skill.eval._checks_base import (
-    MIN_CONCRETE_WORDS,
-    MIN_RESEARCH_WORDS,
-    MIN_SPECIFIC_WORDS,
-    MIN_VALUE_PROPOSITION_WORDS,
-    NEAR_COPY_RATIO,
-    CheckResult,
-    build_result,
-    vacuous_result,
-)
 from net_skill.eval._text import (
     content_stems,
     find_placeholders,
@@ -23,13 +13,22 @@ from net_skill.eval._text import (
     word_count,
     words,
 )
+from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
 from net_skill.names import appears_in
-from net_skill.plan import NetworkingPlan
+from net_skill.skills.networking.checks.base import (
+    MIN_CONCRETE_WORDS,
+    MIN_RESEARCH_WORDS,
+    MIN_SPECIFIC_WORDS,
+    MIN_VALUE_PROPOSITION_WORDS,
+    NEAR_COPY_RATIO,
+)
+from net_skill.skills.networking.plan import NetworkingPlan
 
 # --- network_audited -----------------------------------------------------------------------
 
 
-def audit_contacts_mapped(plan: NetworkingPlan) -> CheckResult:
+@check
+def audit_contacts_mapped(plan: NetworkingPlan) -> CheckOutcome:
     """Contacts are listed, each with a strength, a description and its relevance to the goal."""
     contacts = plan.audit.contacts
     items = [
@@ -41,14 +40,14 @@ def audit_contacts_mapped(plan: NetworkingPlan) -> CheckResult:
         for c in contacts
     ]
     strengths = sorted({c.strength for c in contacts})
-    return build_result(
-        "audit_contacts_mapped",
+    return outcome_of(
         items,
         f"{len(contacts)} contacts categorised by strength ({', '.join(strengths)})",
     )
 
 
-def audit_gaps_named(plan: NetworkingPlan) -> CheckResult:
+@check
+def audit_gaps_named(plan: NetworkingPlan) -> CheckOutcome:
     """Gaps in the network and where to build are named."""
     gaps = [
         (not is_blank(g), f"gap is empty or a placeholder: {quote(g)}") for g in plan.audit.gaps
@@ -58,15 +57,15 @@ def audit_gaps_named(plan: NetworkingPlan) -> CheckResult:
         for w in plan.audit.where_to_build
     ]
     first = plan.audit.gaps[0] if plan.audit.gaps else ""
-    return build_result("audit_gaps_named", gaps + build, f"gaps named, e.g. {quote(first)}")
+    return outcome_of(gaps + build, f"gaps named, e.g. {quote(first)}")
 
 
 def _names_known(
-    check_id: str, named: list[tuple[str, str]], plan: NetworkingPlan, *, nobody: str, what: str
-) -> CheckResult:
+    named: list[tuple[str, str]], plan: NetworkingPlan, *, nobody: str, what: str
+) -> CheckOutcome:
     """Every (role, name) in `named` appears in the situation; `nobody` is the evidence for none."""
     if not named:
-        return vacuous_result(check_id, nobody)
+        return vacuous(nobody)
     items = [
         (
             appears_in(name, plan.situation),
@@ -74,14 +73,14 @@ def _names_known(
         )
         for role, name in named
     ]
-    return build_result(check_id, items, f"all {len(named)} {what} appear in the situation")
+    return outcome_of(items, f"all {len(named)} {what} appear in the situation")
 
 
-def audit_names_known(plan: NetworkingPlan) -> CheckResult:
+@check
+def audit_names_known(plan: NetworkingPlan) -> CheckOutcome:
     """Every named contact appears in the situation: people are never invented."""
     named = [("contact", c.name) for c in plan.audit.contacts if c.name]
     return _names_known(
-        "audit_names_known",
         named,
         plan,
         nobody="no contact is named; contacts are described",
@@ -92,7 +91,8 @@ def audit_names_known(plan: NetworkingPlan) -> CheckResult:
 # --- value_articulated ---------------------------------------------------------------------
 
 
-def value_offers_present(plan: NetworkingPlan) -> CheckResult:
+@check
+def value_offers_present(plan: NetworkingPlan) -> CheckOutcome:
     """What the person offers is listed, with a superpower."""
     value = plan.value
     items = [
@@ -101,10 +101,11 @@ def value_offers_present(plan: NetworkingPlan) -> CheckResult:
     items.append(
         (not is_blank(value.superpower), f"superpower is a placeholder: {quote(value.superpower)}")
     )
-    return build_result("value_offers_present", items, f"superpower: {quote(value.superpower)}")
+    return outcome_of(items, f"superpower: {quote(value.superpower)}")
 
 
-def value_proposition_specific(plan: NetworkingPlan) -> CheckResult:
+@check
+def value_proposition_specific(plan: NetworkingPlan) -> CheckOutcome:
     """The value proposition is a real sentence that uses details of this person's situation.
 
     Specific: at least `MIN_SPECIFIC_WORDS` distinctive stems shared with the situation, or one
@@ -128,15 +129,14 @@ def value_proposition_specific(plan: NetworkingPlan) -> CheckResult:
             f"situation): {quote(proposition)}",
         ),
     ]
-    return build_result(
-        "value_proposition_specific", items, f"value proposition: {quote(proposition)}"
-    )
+    return outcome_of(items, f"value proposition: {quote(proposition)}")
 
 
 # --- targets_researched --------------------------------------------------------------------
 
 
-def targets_complete(plan: NetworkingPlan) -> CheckResult:
+@check
+def targets_complete(plan: NetworkingPlan) -> CheckOutcome:
     """Every target has a profile, a tier, a connection path and non-empty research."""
     items: list[tuple[bool, str]] = []
     for number, target in enumerate(plan.targets.targets, start=1):
@@ -161,10 +161,11 @@ def targets_complete(plan: NetworkingPlan) -> CheckResult:
         if first
         else ""
     )
-    return build_result("targets_complete", items, evidence)
+    return outcome_of(items, evidence)
 
 
-def target_research_distinct(plan: NetworkingPlan) -> CheckResult:
+@check
+def target_research_distinct(plan: NetworkingPlan) -> CheckOutcome:
     """Research is not one text pasted for every target."""
     targets = plan.targets.targets
     texts = [
@@ -184,15 +185,15 @@ def target_research_distinct(plan: NetworkingPlan) -> CheckResult:
             )
         )
     if not items:
-        return vacuous_result(
-            "target_research_distinct",
+        return vacuous(
             "a single target: nothing to compare",
             passed=bool(targets),
         )
-    return build_result("target_research_distinct", items, "each target has its own research")
+    return outcome_of(items, "each target has its own research")
 
 
-def research_parts_distinct(plan: NetworkingPlan) -> CheckResult:
+@check
+def research_parts_distinct(plan: NetworkingPlan) -> CheckOutcome:
     """Each target's background, common ground and value to offer are three different findings."""
     items = []
     for number, target in enumerate(plan.targets.targets, 1):
@@ -209,15 +210,15 @@ def research_parts_distinct(plan: NetworkingPlan) -> CheckResult:
                 f"{quote(research.background)}",
             )
         )
-    return build_result("research_parts_distinct", items, "each target's research has three parts")
+    return outcome_of(items, "each target's research has three parts")
 
 
-def target_names_known(plan: NetworkingPlan) -> CheckResult:
+@check
+def target_names_known(plan: NetworkingPlan) -> CheckOutcome:
     """Named targets and mutual contacts appear in the situation: people are never invented."""
     named = [("target", t.name) for t in plan.targets.targets if t.name]
     named += [("mutual contact", t.via) for t in plan.targets.targets if t.via]
     return _names_known(
-        "target_names_known",
         named,
         plan,
         nobody="no target is named; targets are described profiles",

@@ -1,0 +1,195 @@
+"""One request builder for every step: runs, `--dry-run` and window sizing all call it.
+
+    prompts = RunPrompts.prepare(skill, profile, inputs, steps, backend)
+    request = build_request(prompts, step, outputs)     # outputs=None: placeholders
+
+A run's requests share a *system* prompt, identical for every step (llama.cpp reuses its KV
+cache for it; Anthropic caches it), and differ in their messages. How both are worded is a
+*prompt style* (`net_skill.prompt_styles`): `full` puts the rules and the whole skill in the
+system prompt; `compact` gives a small model one short question per step and a worked example.
+
+Fitting the model's context window (`Backend.context_window`, `Backend.count_tokens`):
+
+1. Each step reserves room for its answer: the schema's worst-case size, at most a quarter of
+   the window (never below 512 tokens).
+2. Earlier-step outputs are trimmed first: the longest JSON is halved, again and again, down to
+   `MIN_EARLIER_CHARS` each, until the step's messages fit.
+3. Then the system prompt (once per run, so it stays identical for all steps), as the style
+   allows: the full style first replaces the copy of the situation inside the skill text by a
+   pointer to the situation block, then cuts the skill text's tail with a visible marker.
+4. The situation is never trimmed (its size is capped up front); if it alone does not fit, the
+   run stops with an `InputError` that says how much to cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import BaseModel
+
+from net_skill.backends.base import Backend, Message
+from net_skill.chain import ChainStep, answer_budget
+from net_skill.profile import RunInputs, SkillProfile
+from net_skill.prompt_styles import (
+    Earlier,
+    PromptStyle,
+    StepPrompt,
+    StyleContext,
+    TokenCounter,
+    prompt_style,
+)
+from net_skill.skill import Skill
+
+CONTEXT_MARGIN_TOKENS = 64
+"""Room for the chat template's own tokens (role markers and the like)."""
+MIN_EARLIER_CHARS = 400
+TRIM_MARKER = " …[trimmed to fit the model's context window]"
+UNLIMITED_WINDOW = 1 << 30
+"""The window of a dry run without a backend: nothing is trimmed."""
+
+
+@dataclass(frozen=True)
+class StepRequest:
+    """Everything one step sends: the backend gets `system`, `messages` and `schema`."""
+
+    step: ChainStep
+    system: str
+    messages: tuple[Message, ...]
+    schema: dict[str, Any]
+    schema_name: str
+    max_tokens: int
+    validation_context: dict[str, Any]
+
+    @property
+    def prompt(self) -> str:
+        """The step's own question (the last message)."""
+        return self.messages[-1].content
+
+
+@dataclass(frozen=True)
+class RunPrompts:
+    """What every request of one run shares; build it with `prepare`."""
+
+    skill: Skill
+    profile: SkillProfile
+    inputs: RunInputs
+    steps: tuple[ChainStep, ...]
+    style: PromptStyle
+    window: int
+    count: TokenCounter
+    system: str = ""
+
+    @classmethod
+    def prepare(
+        cls,
+        skill: Skill,
+        profile: SkillProfile,
+        inputs: RunInputs,
+        steps: Sequence[ChainStep],
+        backend: Backend | None,
+        *,
+        style: str | None = None,
+    ) -> RunPrompts:
+        """Choose the style (default: the backend's) and fit the system prompt to the window.
+
+        Without a backend (a dry run) nothing is trimmed.
+        """
+        chosen = prompt_style(style or (backend.prompt_style if backend else "full"))
+        prompts = cls(
+            skill=skill,
+            profile=profile,
+            inputs=inputs,
+            steps=tuple(steps),
+            style=chosen,
+            window=backend.context_window if backend else UNLIMITED_WINDOW,
+            count=backend.count_tokens if backend else _no_count,
+        )
+        if backend is None:
+            return replace(prompts, system=chosen.system(prompts.context(), room=None))
+        room = prompts.window - CONTEXT_MARGIN_TOKENS - prompts._largest_step()
+        return replace(prompts, system=chosen.system(prompts.context(), room=room))
+
+    def context(self) -> StyleContext:
+        return StyleContext(self.skill, self.profile, self.inputs, len(self.steps), self.count)
+
+    def _largest_step(self) -> int:
+        """Tokens of the largest step's messages (earlier outputs at their minimum) and answer."""
+        worst = 0
+        for step in self.steps:
+            filler = [
+                Earlier(e.number, e.title, "x" * MIN_EARLIER_CHARS)
+                for e in placeholders(step, self.steps)
+            ]
+            messages = self._messages(
+                step, filler, self.profile.guidance(step.number, step.spec, {})
+            )
+            size = sum(self.count(m.content) for m in messages)
+            worst = max(worst, size + answer_budget(step, self.window))
+        return worst
+
+    def _messages(
+        self, step: ChainStep, earlier: Sequence[Earlier], guidance: str
+    ) -> tuple[Message, ...]:
+        question = StepPrompt(step=step, earlier=tuple(earlier), guidance=guidance)
+        return self.style.messages(self.context(), question)
+
+
+def build_request(
+    prompts: RunPrompts, step: ChainStep, outputs: Mapping[int, BaseModel] | None
+) -> StepRequest:
+    """The request for `step`, given the earlier outputs (None: placeholders, for dry runs)."""
+    budget = answer_budget(step, prompts.window)
+    known = outputs or {}
+    guidance = prompts.profile.guidance(step.number, step.spec, known)
+    if outputs is None:
+        earlier = placeholders(step, prompts.steps)
+    else:
+        titles = {s.number: s.title for s in prompts.steps}
+        earlier = [
+            Earlier(n, titles.get(n, f"step {n}"), outputs[n].model_dump_json())
+            for n in step.depends_on
+        ]
+    room = prompts.window - CONTEXT_MARGIN_TOKENS - budget - prompts.count(prompts.system)
+    messages = fit_messages(prompts, step, earlier, guidance, room)
+    context = prompts.profile.validation_context(prompts.inputs, known)
+    return StepRequest(
+        step=step,
+        system=prompts.system,
+        messages=messages,
+        schema=prompts.profile.answer_schema(step.number, step.spec, context),
+        schema_name=step.output_type.__name__,
+        max_tokens=budget,
+        validation_context=context,
+    )
+
+
+def fit_messages(
+    prompts: RunPrompts, step: ChainStep, earlier: Sequence[Earlier], guidance: str, room: int
+) -> tuple[Message, ...]:
+    """The step's messages, halving the longest earlier output until they fit in `room`."""
+    items = list(earlier)
+    messages = prompts._messages(step, items, guidance)
+    while sum(prompts.count(m.content) for m in messages) > room:
+        longest = max(range(len(items)), key=lambda i: len(items[i].json), default=None)
+        if longest is None or len(items[longest].json) <= MIN_EARLIER_CHARS + len(TRIM_MARKER):
+            break
+        item = items[longest]
+        keep = max(MIN_EARLIER_CHARS, len(item.json) // 2)
+        items[longest] = Earlier(item.number, item.title, item.json[:keep] + TRIM_MARKER)
+        messages = prompts._messages(step, items, guidance)
+    return messages
+
+
+def placeholders(step: ChainStep, steps: Sequence[ChainStep]) -> list[Earlier]:
+    """Stand-ins for the earlier outputs `step` sees (dry runs and window sizing)."""
+    titles = {s.number: s.title for s in steps}
+    return [
+        Earlier(n, titles.get(n, f"step {n}"), f"(the validated JSON output of step {n})")
+        for n in step.depends_on
+    ]
+
+
+def _no_count(text: str) -> int:
+    return 0

@@ -1,0 +1,185 @@
+"""The networking profile: how `skill.md` (id `net`, steps 1 to 8) runs and is scored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from net_skill.names import candidate_names, constrain_name_fields
+from net_skill.outputs import Plan, StepModel, schema_of
+from net_skill.profile import (
+    CriterionSpec,
+    RunInputs,
+    SinglePromptSpec,
+    SkillProfile,
+    StepSpec,
+)
+from net_skill.skill import Skill
+from net_skill.skills.networking.baseline import SINGLE_PROMPT
+from net_skill.skills.networking.checks import NETWORKING_CRITERIA
+from net_skill.skills.networking.models import (
+    NETWORKING_STEP_DEPENDENCIES,
+    NETWORKING_STEP_MODELS,
+    TargetList,
+)
+from net_skill.skills.networking.plan import NetworkingPlan, build_networking_plan
+from net_skill.skills.networking.render import render_networking_markdown
+
+NAME_FIELDS = frozenset({"name", "via"})
+"""Fields that hold a person's name: narrowed to the names found in the text."""
+
+_GUIDANCE: dict[int, str] = {
+    1: "Pick the one primary goal that fits best; needs and helpers must follow from it.",
+    2: (
+        "List only people the situation mentions (by name, or described when unnamed); "
+        "an empty contacts list is fine when it mentions none."
+    ),
+    4: (
+        "List the targets in priority order: later steps refer to them by number "
+        "(1 = the first target). Use specific names from the situation where possible; "
+        "otherwise set name to null and describe the person precisely."
+    ),
+    5: "`target` is the number of a target in the Step 4 list ({targets}).",
+    6: "`target` is the number of a target in the Step 4 list ({targets}).",
+    7: "Track the contacts and targets above; relationship strength decides the cadence.",
+    8: "Each ask must suit the relationship strength; write the message ready to send.",
+}
+
+_INSTRUCTIONS: dict[int, str] = {
+    1: "Define this person's networking purpose: the goal, what they need, who can help.",
+    2: "Audit the people this person already knows: each contact, and what is missing.",
+    3: "Say what value this person can offer others in the field they are aiming at.",
+    4: "List the people to reach, in priority order, with research on each.",
+    5: "Write a short outreach message to each target.",
+    6: "Prepare an informational interview with each target.",
+    7: "Plan how to keep in touch with each contact and target.",
+    8: "Plan the asks: who to ask for a referral, advice or an introduction, and how.",
+}
+
+RULES = (
+    "Never invent people. Write a person's name only if it appears in the situation{contacts}; "
+    "otherwise set the name to null and describe the person (role, company, context) so they "
+    "can be found.",
+    "Do not write dates or schedules: they are computed separately from today's date.",
+)
+
+
+class NetworkingProfile(SkillProfile):
+    skill_id: ClassVar[str] = "net"
+    plan_type: ClassVar[type[Plan]] = NetworkingPlan
+
+    def accepts(self, skill: Skill) -> bool:
+        return [s.number for s in skill.steps] == list(NETWORKING_STEP_MODELS)
+
+    def steps(self, skill: Skill) -> Mapping[int, StepSpec]:
+        return {
+            number: StepSpec(
+                output_type=model,
+                depends_on=NETWORKING_STEP_DEPENDENCIES[number],
+                guidance=_GUIDANCE.get(number, ""),
+                instruction=_INSTRUCTIONS[number],
+            )
+            for number, model in NETWORKING_STEP_MODELS.items()
+        }
+
+    def guidance(self, number: int, spec: StepSpec, outputs: Mapping[int, BaseModel]) -> str:
+        count = target_count_of(outputs)
+        targets = f"1 to {count}" if count else "1 to the number of Step 4 targets"
+        return spec.guidance.replace("{targets}", targets)
+
+    def rules(self, inputs: RunInputs) -> Sequence[str]:
+        contacts = " or the contacts" if inputs.contacts else ""
+        return tuple(rule.replace("{contacts}", contacts) for rule in RULES)
+
+    def validation_context(
+        self, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> dict[str, Any]:
+        context: dict[str, Any] = {"source_text": inputs.source_text}
+        count = target_count_of(outputs)
+        if count is not None:
+            context["target_count"] = count
+        return context
+
+    def answer_schema(
+        self, number: int, spec: StepSpec, context: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Name fields may only hold names found in the source text, and target numbers only
+        the numbers of the actual Step 4 targets. Constrained decoding then makes an invented
+        name or a dangling target impossible rather than merely rejected (a small model
+        otherwise repeats the same mistake through every re-ask). Validators still check both.
+        """
+        names = tuple(candidate_names(str(context.get("source_text", ""))))
+        count = context.get("target_count")
+        return _narrowed(spec.output_type, names, count if isinstance(count, int) else None)
+
+    def build_plan(
+        self,
+        skill: Skill,
+        outputs: Mapping[int, BaseModel],
+        inputs: RunInputs,
+        unanswered: Sequence[str] = (),
+    ) -> NetworkingPlan:
+        return build_networking_plan(
+            outputs,
+            situation=inputs.situation,
+            today=inputs.today,
+            skill_id=skill.id,
+            unanswered=unanswered,
+        )
+
+    def render_markdown(self, plan: Plan) -> str:
+        assert isinstance(plan, NetworkingPlan)
+        return render_networking_markdown(plan)
+
+    def single_prompt(self, skill: Skill) -> SinglePromptSpec:
+        return SINGLE_PROMPT
+
+    def criteria(self) -> Mapping[str, CriterionSpec]:
+        return NETWORKING_CRITERIA
+
+    def tool_notes(self) -> str:
+        return (
+            "People are never invented: only names that appear in the situation or contacts "
+            "are used; dates and follow-up cadences are computed from `today`."
+        )
+
+
+def target_count_of(outputs: Mapping[int, BaseModel]) -> int | None:
+    step4 = outputs.get(4)
+    return len(step4.targets) if isinstance(step4, TargetList) else None
+
+
+@lru_cache(maxsize=256)
+def _narrowed(
+    output_type: type[StepModel], names: tuple[str, ...], target_count: int | None
+) -> dict[str, Any]:
+    # Shared between calls: treat the result as read-only.
+    narrowed = constrain_name_fields(schema_of(output_type), list(names), NAME_FIELDS)
+    if target_count is not None:
+        _constrain_target_numbers(narrowed, target_count)
+    return narrowed
+
+
+def _constrain_target_numbers(node: Any, count: int) -> None:
+    """Replace every integer `target` property with an enum of 1..count, in place."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            target = properties.get("target")
+            if isinstance(target, dict) and target.get("type") == "integer":
+                described = (
+                    {"description": target["description"]} if "description" in target else {}
+                )
+                properties["target"] = {
+                    "type": "integer",
+                    "enum": list(range(1, max(count, 1) + 1)),
+                    **described,
+                }
+        for value in node.values():
+            _constrain_target_numbers(value, count)
+    elif isinstance(node, list):
+        for value in node:
+            _constrain_target_numbers(value, count)
