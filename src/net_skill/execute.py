@@ -29,6 +29,8 @@ from net_skill.errors import (
 )
 from net_skill.events import (
     Event,
+    NoAnswer,
+    Request,
     Response,
     RunFailed,
     RunFinished,
@@ -156,11 +158,12 @@ class _Execution:
 
     def sink(self, step: ChainStep) -> Callable[[Event], None]:
         def on_event(event: Event) -> None:
+            if isinstance(event, Request):
+                self.check_budget()  # no new call starts once the budget is spent
             self.record(event.model_copy(update={"step": step.number}))
-            if isinstance(event, Response):
+            if isinstance(event, Response | NoAnswer):
                 self.spend = self.spend + event.spend
-            elif isinstance(event, ValidationFailed) and event.attempt <= self.state.max_reasks:
-                self.check_budget()  # before paying for a re-ask; a valid answer is always kept
+            elif isinstance(event, ValidationFailed):
                 self.progress("step_retry", step, retry_message(event))
 
         return on_event

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 
 class StepModel(BaseModel):
@@ -33,3 +36,32 @@ class Plan(BaseModel):
 def schema_of(output_type: type[BaseModel]) -> dict[str, Any]:
     """The JSON schema of a model, built once (shared: treat it as read-only)."""
     return output_type.model_json_schema()
+
+
+@dataclass(frozen=True)
+class Ask:
+    """How a value is asked for, beyond what a saved value must be.
+
+    A saved plan may hold an empty value (listed in `Plan.unanswered`), so step models accept
+    empty texts and lists; the JSON schema sent to the model asks for at least `min` characters
+    (texts) or items (lists), and `not_null` drops the null option of an optional value. The
+    answer checks hold every fresh answer to that schema.
+
+        Short = Annotated[str, Field(max_length=160), Ask(min=1)]
+    """
+
+    min: int | None = None
+    not_null: bool = False
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        if self.not_null and isinstance(schema.get("anyOf"), list):
+            options = [o for o in schema["anyOf"] if o.get("type") != "null"]
+            rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+            schema = {**options[0], **rest} if len(options) == 1 else {**rest, "anyOf": options}
+        if self.min is not None:
+            key = "minItems" if schema.get("type") == "array" else "minLength"
+            schema[key] = self.min
+        return schema
