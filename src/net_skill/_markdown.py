@@ -29,8 +29,9 @@ MD = MarkdownIt("zero").enable_many(
 )
 _HEADINGS = frozenset({"heading", "lheading"})  # ATX and setext
 _LISTS = frozenset({"bullet_list", "ordered_list"})
-# A paragraph, or in a tight list the bare text node that stands for one.
-_PARAGRAPHS = frozenset({"paragraph", "text"})
+# A paragraph, or in a tight list the bare text node that stands for one; an item that starts
+# with an HTML tag (`- <img src=…>`) holds an HTML block instead, read as its text.
+_PARAGRAPHS = frozenset({"paragraph", "text", "html_block"})
 CODE_BLOCKS = frozenset({"fence", "code_block"})
 STEP_HEADING = re.compile(
     r"step\s*(?P<number>[0-9]+)(?P<letter>[a-z](?![a-z0-9]))?(?![0-9])(?!\.[0-9])"
@@ -53,7 +54,8 @@ text that deep is refused before it is parsed."""
 # A line whose leading run of indentation, `>` and list-marker characters is this long could
 # open MAX_BLOCK_DEPTH containers; only such lines are looked at more closely.
 _DEEP_PREFIX = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_BLOCK_DEPTH},}}", re.M)
-_LIST_MARKER = re.compile(r"(?:[*+\-]|[0-9]{1,9}[.)])(?=[ \t])")
+# What opens a container: `>` (and the space after it) or a list marker and its space.
+_OPENER = re.compile(r">[ \t]?|(?:[*+\-]|[0-9]{1,9}[.)])[ \t]")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.M)
 
 
@@ -326,13 +328,15 @@ def _close_group(group: _Group | None, children: list[SkillItem]) -> None:
 def _check_block_depth(text: str, path: Path | None, line_offset: int) -> None:
     """Refuse a line that could open more than MAX_BLOCK_DEPTH nested block quotes and lists.
 
-    Each container a line opens or continues takes at least one `>`, one list marker or two
-    columns of indentation of that line, so their sum bounds its depth (a tab counts 4 columns).
+    Each container a line opens takes a `>` or a list marker of that line, and each list it
+    continues at least two columns of the indentation left over (a tab counts 4), so their sum
+    bounds its depth.
     """
     for match in _DEEP_PREFIX.finditer(text):
         prefix = match.group()
-        columns = prefix.count(" ") + 4 * prefix.count("\t")
-        depth = prefix.count(">") + len(_LIST_MARKER.findall(prefix)) + columns // 2
+        openers = len(_OPENER.findall(prefix))
+        rest = _OPENER.sub("", prefix)
+        depth = openers + (rest.count(" ") + 4 * rest.count("\t")) // 2
         if depth > MAX_BLOCK_DEPTH:
             raise SkillParseError(
                 f"block quotes and lists are nested more than {MAX_BLOCK_DEPTH:,} deep",

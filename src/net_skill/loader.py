@@ -42,9 +42,10 @@ __all__ = [
     "substitute_arguments",
 ]
 
-MAX_SKILL_BYTES = 1_000_000
-"""A skill file larger than this is refused (real skills are a few kilobytes, the largest public
-one 39 kB)."""
+MAX_SKILL_BYTES = 256_000
+"""A skill larger than this (in UTF-8 bytes) is refused. Real skills are a few kilobytes (the
+largest of the 367 public ones is 39 kB); the limit bounds the parse of hostile text to about a
+second and 250 MB."""
 MAX_WARNINGS = 20
 """At most this many warnings are kept per skill; the last one then says how many more there
 were."""
@@ -93,7 +94,7 @@ def load_skill(path: str | Path) -> Skill:
     except OSError as exc:
         raise SkillParseError(f"cannot read skill file: {exc.strerror or exc}", path=file) from None
     if len(data) > MAX_SKILL_BYTES:
-        raise SkillParseError(f"file is larger than {MAX_SKILL_BYTES} bytes", path=file)
+        raise SkillParseError(f"file is larger than {MAX_SKILL_BYTES:,} bytes", path=file)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -185,14 +186,16 @@ def _clean_text(text: str, path: Path | None) -> str:
     text or a lone surrogate is a `SkillParseError`. Lines stay where they were."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        text.encode("utf-8")
+        size = len(text.encode("utf-8"))
     except UnicodeEncodeError as exc:
         raise SkillParseError(
             f"not valid Unicode text (lone surrogate U+{ord(text[exc.start]):04X})",
             path=path,
             line=text.count("\n", 0, exc.start) + 1,
         ) from None
-    text = _CONTROLS.sub("", text).replace("\x00", "\ufffd")
+    if size > MAX_SKILL_BYTES:
+        raise SkillParseError(f"the skill is larger than {MAX_SKILL_BYTES:,} bytes", path=path)
+    text = _without_controls(text)
     if not text.strip():
         raise SkillParseError("the skill file is empty", path=path, line=1)
     return text
@@ -245,7 +248,12 @@ def _frontmatter_text(meta: dict[Any, Any], key: str, front: str, path: Path | N
             (n + 2 for n, raw in enumerate(front.split("\n")) if raw.startswith(f"{key}:")), 1
         )
         raise SkillParseError(f"frontmatter `{key}` must be text", path=path, line=line)
-    return " ".join(value.split())
+    # YAML escapes (`"\e[2J"`, `"\0"`) make control characters the file did not hold.
+    return " ".join(_without_controls(value).split())
+
+
+def _without_controls(text: str) -> str:
+    return _CONTROLS.sub("", text).replace("\x00", "\ufffd")
 
 
 def _skill_id(name: str, path: Path | None) -> str:
@@ -284,4 +292,4 @@ def _capped(notes: list[SkillNote]) -> tuple[SkillNote, ...]:
     if len(notes) <= MAX_WARNINGS:
         return tuple(notes)
     more = len(notes) - MAX_WARNINGS + 1
-    return (*notes[: MAX_WARNINGS - 1], SkillNote(f"… and {more:,} more warnings like these"))
+    return (*notes[: MAX_WARNINGS - 1], SkillNote(f"… and {more:,} more warnings"))
