@@ -7,8 +7,6 @@ each kind). The texts here are written for these tests, in that shape.
 from __future__ import annotations
 
 import json
-import textwrap
-import warnings
 from pathlib import Path
 
 import pytest
@@ -17,24 +15,15 @@ from typer.testing import CliRunner
 from net_skill.cli import app
 from net_skill.errors import SkillParseError
 from net_skill.loader import SkillWarning, parse_skill
-from net_skill.skill import Skill, SkillStep
+from net_skill.skill import SkillStep
+from tests.test_loader import line_of, quiet_parse
+from tests.test_loader import skill_text as _skill_text
 
 FRONT = "---\nname: route - Routing\ndescription: Routes a question to one branch.\n---\n"
 
 
 def skill_text(body: str) -> str:
-    return FRONT + textwrap.dedent(body).lstrip("\n")
-
-
-def quiet_parse(text: str) -> Skill:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SkillWarning)
-        return parse_skill(text, path=Path("route.SKILL.md"))
-
-
-def line_of(text: str, start: str) -> int:
-    (line,) = [n for n, raw in enumerate(text.split("\n"), 1) if raw.startswith(start)]
-    return line
+    return _skill_text(body, front=FRONT)
 
 
 WITH_STEP = skill_text(
@@ -214,7 +203,7 @@ def test_upper_case_letters_are_branches_labelled_as_written() -> None:
 def test_bad_branches_name_the_line(old: str, new: str, fragment: str) -> None:
     text = WITH_STEP.replace(old, new)
     with pytest.raises(SkillParseError) as info:
-        quiet_parse(text)
+        quiet_parse(text, Path("route.SKILL.md"))
     lines = {f"s{key}": line_of(WITH_STEP, f"### Step {key}") for key in ("1", "2a", "2b")}
     assert fragment.format_map(lines) in info.value.message
     assert info.value.line == line_of(text, new.strip())

@@ -7,9 +7,7 @@ unclosed fence) now gives a warning or an error naming the line.
 
 from __future__ import annotations
 
-import textwrap
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -24,31 +22,21 @@ from net_skill.loader import (
     SkillWarning,
     parse_skill,
 )
-from net_skill.skill import Skill
+from tests.test_loader import line_of, quiet_parse
+from tests.test_loader import skill_text as _skill_text
 
 FRONT = "---\nname: lim - Limits\ndescription: d\n---\n"
 
 
 def skill_text(body: str) -> str:
-    return FRONT + textwrap.dedent(body).lstrip("\n")
-
-
-def quiet_parse(text: str) -> Skill:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SkillWarning)
-        return parse_skill(text, path=Path("lim.SKILL.md"))
+    return _skill_text(body, front=FRONT)
 
 
 def parse_error(text: str) -> SkillParseError:
     with pytest.raises(SkillParseError) as info:
-        quiet_parse(text)
+        quiet_parse(text, Path("lim.SKILL.md"))
     assert info.value.path == "lim.SKILL.md"
     return info.value
-
-
-def line_of(text: str, start: str) -> int:
-    (line,) = [n for n, raw in enumerate(text.split("\n"), 1) if raw.startswith(start)]
-    return line
 
 
 # --------------------------------------------------------------------------- control characters
