@@ -8,7 +8,7 @@ from pathlib import Path
 
 from net_skill._markdown import STEP_HEADING, STEP_LIKE, STEPS, Heading, Outline, Range
 from net_skill.errors import SkillParseError
-from net_skill.skill import SkillBranch, SkillNote, SkillStep
+from net_skill.skill import SkillBranch, SkillStep
 
 MAX_STEPS = 200
 """A skill has at most this many steps (public skills have at most 26); more is a
@@ -70,13 +70,7 @@ def _marks(outline: Outline, part: Range, path: Path | None) -> list[_Mark]:
     inside = [h for h in outline.headings_in(part) if h.level == 3]
     found = [(h, m) for h in inside if (m := STEP_HEADING.fullmatch(h.text))]
     if not found:
-        outline.notes.append(
-            SkillNote(
-                "has no '### Step N: Title' headings: the skill has zero steps",
-                outline.file_line(part.heading.line),
-                part.heading.quoted,
-            )
-        )
+        outline.note("has no '### Step N: Title' headings: the skill has zero steps", part.heading)
         return []
     for h in inside:
         if h.index < found[0][0].index:
@@ -143,20 +137,15 @@ def _step(outline: Outline, group: _Group) -> SkillStep:
     missing = f"comes without a '### Step {first.number}' heading before it"
     if len(branches) == 1:  # a lone branch stands for its step
         (only,) = branches
-        outline.notes.append(
-            SkillNote(f"{missing}: it is read as Step {first.number}", line, first.heading.quoted)
-        )
+        outline.note(f"{missing}: it is read as Step {first.number}", first.heading)
         return SkillStep(
             first.number, only.title or first.heading.text, only.body, only.items, line
         )
     labels = f"{branches[0].label}–{branches[-1].label}"
-    outline.notes.append(
-        SkillNote(
-            f"{missing}: Steps {labels} are read as the branches of a Step {first.number} that "
-            "has no text of its own",
-            line,
-            first.heading.quoted,
-        )
+    outline.note(
+        f"{missing}: Steps {labels} are read as the branches of a Step {first.number} that has "
+        "no text of its own",
+        first.heading,
     )
     title = "; ".join(b.title or b.label for b in branches)
     return SkillStep(first.number, title, "", (), line, branches)

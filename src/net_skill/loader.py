@@ -162,9 +162,9 @@ def _parse_cached(text: str, path: Path | None) -> Skill:
     outline = Outline(body, offset, path)
     sections = outline.sections()
     steps = read_steps(outline, path)
-    notes.extend(outline.notes)
     verification = outline.flat_items(VERIFICATION)
-    _check_verification(outline, verification, notes)
+    _check_verification(outline, verification)
+    notes.extend(outline.notes)
     return Skill(
         id=_skill_id(name, path),
         name=name,
@@ -182,7 +182,7 @@ def _parse_cached(text: str, path: Path | None) -> Skill:
 
 
 def _clean_text(text: str, path: Path | None) -> str:
-    """`\n` line endings, no BOM, no control or invisible characters, NUL as U+FFFD; an empty
+    """`\\n` line endings, no BOM, no control or invisible characters, NUL as U+FFFD; an empty
     text or a lone surrogate is a `SkillParseError`. Lines stay where they were."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
@@ -273,19 +273,12 @@ def _skill_id(name: str, path: Path | None) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "skill"
 
 
-def _check_verification(outline: Outline, verification: list[str], notes: list[SkillNote]) -> None:
+def _check_verification(outline: Outline, verification: list[str]) -> None:
     parts = outline.ranges_for(VERIFICATION)
     if not parts:
-        notes.append(SkillNote("no '## Verification' section: the checklist is empty"))
+        outline.notes.append(SkillNote("no '## Verification' section: the checklist is empty"))
     elif not verification:
-        heading = parts[0].heading
-        notes.append(
-            SkillNote(
-                "has no list items: the checklist is empty",
-                outline.file_line(heading.line),
-                heading.quoted,
-            )
-        )
+        outline.note("has no list items: the checklist is empty", parts[0].heading)
 
 
 def _capped(notes: list[SkillNote]) -> tuple[SkillNote, ...]:
