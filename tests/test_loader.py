@@ -25,6 +25,12 @@ def quiet_parse(text: str, path: Path | None = None) -> Skill:
         return parse_skill(text, path=path)
 
 
+def line_of(text: str, start: str) -> int:
+    """1-based line of the only line of `text` that starts with `start`."""
+    (line,) = [n for n, raw in enumerate(text.split("\n"), 1) if raw.startswith(start)]
+    return line
+
+
 STEPS_BODY = """
 # Demo
 

@@ -87,3 +87,47 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "cannot read skill file" in result.stderr
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+WARNED = (
+    "---\nname: warned - Warned\n---\n# Warned\n\n## Steps\n\n### Step 1: Only\n- one\n\n"
+    "## Step 2: Stray\n"
+)
+
+
+def test_each_warning_is_one_line_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "warned.SKILL.md"
+    path.write_text(WARNED, encoding="utf-8")
+    result = invoke(str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {path}: frontmatter has no `description`",
+        f"warning: {path}:11: '## Step 2: Stray' is an H2 section, not a step under '## Steps': "
+        "it is kept as a section",
+        f"warning: {path}: no '## Verification' section: the checklist is empty",
+    ]
+
+
+def test_run_shows_loader_warnings_once_as_lines_not_python_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "warned.SKILL.md"
+    path.write_text(WARNED, encoding="utf-8")
+    result = runner.invoke(app, ["run", "--dry-run", "--skill", str(path), "I am a nurse"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [line for line in lines if line.startswith(f"warning: {path}")]
+    assert len(lines) == len(set(lines)) == 3
+    assert "SkillWarning" not in result.stderr and "load_skill" not in result.stderr
+
+
+def test_the_readable_view_lists_warnings_and_does_not_repeat_them_on_stderr(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "warned.SKILL.md"
+    path.write_text(WARNED, encoding="utf-8")
+    result = invoke(str(path))
+    assert result.exit_code == 0, result.output
+    assert "Warnings (3)" in result.stdout
+    assert result.stderr == ""

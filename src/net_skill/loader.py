@@ -21,13 +21,18 @@ from typing import Any
 
 import yaml
 
-from net_skill._markdown import STEP_HEADING, STEPS, VERIFICATION, WHEN_TO_USE, Outline
+from net_skill._markdown import MAX_BLOCK_DEPTH, MAX_LIST_DEPTH, VERIFICATION, WHEN_TO_USE, Outline
+from net_skill._steps import MAX_STEPS, read_steps
 from net_skill.arguments import PLACEHOLDER, skill_text_with_arguments, substitute_arguments
 from net_skill.errors import ConfigurationError, SkillParseError
-from net_skill.skill import Skill, SkillStep
+from net_skill.skill import Skill, SkillNote
 
 __all__ = [
+    "MAX_BLOCK_DEPTH",
+    "MAX_LIST_DEPTH",
     "MAX_SKILL_BYTES",
+    "MAX_STEPS",
+    "MAX_WARNINGS",
     "PLACEHOLDER",
     "SkillWarning",
     "load_bundled_skill",
@@ -37,12 +42,36 @@ __all__ = [
     "substitute_arguments",
 ]
 
-MAX_SKILL_BYTES = 1_000_000
-"""A skill file larger than this is refused (real skills are a few kilobytes)."""
+MAX_SKILL_BYTES = 256_000
+"""A skill larger than this (in UTF-8 bytes) is refused. Real skills are a few kilobytes (the
+largest of the 367 public ones is 39 kB); the limit bounds the parse of hostile text to about a
+second and 250 MB."""
+MAX_WARNINGS = 20
+"""At most this many warnings are kept per skill; the last one then says how many more there
+were."""
+
+# Control characters and invisible formatting characters are removed from skill text when it
+# is read (tab and newline stay; CR was made a newline before): C0 and C1 controls, DEL, soft
+# hyphen, zero-width spaces and marks, bidi embeddings, overrides and isolates, word joiner and
+# invisible operators, byte order marks, interlinear annotation and tag characters. ZWJ and ZWNJ
+# stay (emoji, Persian, Indic scripts). NUL becomes U+FFFD, as CommonMark asks.
+_CONTROLS = re.compile(
+    "[\x01-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 
 
 class SkillWarning(UserWarning):
-    """The skill loads, but part of it is probably not what its author meant."""
+    """The skill loads, but part of it is probably not what its author meant.
+
+    `note` is the warning with its line; `path` the file (None for text parsed without one).
+    `str()` is `path: <the text in Skill.warnings>`.
+    """
+
+    def __init__(self, note: SkillNote | str, path: str | Path | None = None) -> None:
+        self.note = note if isinstance(note, SkillNote) else SkillNote(note)
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path or '<skill>'}: {self.note}")
 
 
 _YAML_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -65,7 +94,7 @@ def load_skill(path: str | Path) -> Skill:
     except OSError as exc:
         raise SkillParseError(f"cannot read skill file: {exc.strerror or exc}", path=file) from None
     if len(data) > MAX_SKILL_BYTES:
-        raise SkillParseError(f"file is larger than {MAX_SKILL_BYTES} bytes", path=file)
+        raise SkillParseError(f"file is larger than {MAX_SKILL_BYTES:,} bytes", path=file)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -109,10 +138,9 @@ def parse_skill(text: str, *, path: Path | None = None) -> Skill:
 
 def _parse_skill(text: str, path: Path | None) -> Skill:
     skill = _parse_cached(text, path)
-    where = str(path) if path is not None else "<skill>"
-    for note in skill.warnings:
+    for note in skill.notes:
         # stacklevel 3: the caller of load_skill / parse_skill
-        warnings.warn(f"{where}: {note}", SkillWarning, stacklevel=3)
+        warnings.warn(SkillWarning(note, path), stacklevel=3)
     # Skill is frozen but its sections are a dict: hand out a copy, not the cached one.
     return replace(skill, sections=dict(skill.sections))
 
@@ -121,32 +149,22 @@ def _parse_skill(text: str, path: Path | None) -> Skill:
 def _parse_cached(text: str, path: Path | None) -> Skill:
     """Parse once per (text, path): the eval harness, the MCP server and tool handlers load the
     same skill again and again; an unchanged file is then not parsed again."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise SkillParseError("the skill file is empty", path=path, line=1)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise SkillParseError(
-            f"not valid Unicode text (lone surrogate U+{ord(text[exc.start]):04X})",
-            path=path,
-            line=text.count("\n", 0, exc.start) + 1,
-        ) from None
+    text = _clean_text(text, path)
     front, body, offset = _split_frontmatter(text, path)
     meta = _parse_frontmatter(front, path)
-    notes: list[str] = []
+    notes: list[SkillNote] = []
     name = _frontmatter_text(meta, "name", front, path)
     if not name:
         raise SkillParseError("frontmatter has no `name`", path=path, line=1)
     description = _frontmatter_text(meta, "description", front, path)
     if not description:
-        notes.append("frontmatter has no `description`")
-    outline = Outline(body, offset)
+        notes.append(SkillNote("frontmatter has no `description`"))
+    outline = Outline(body, offset, path)
     sections = outline.sections()
-    notes.extend(outline.notes)
-    steps = _steps(outline, path, notes)
+    steps = read_steps(outline, path)
     verification = outline.flat_items(VERIFICATION)
-    _check_verification(outline, verification, notes)
+    _check_verification(outline, verification)
+    notes.extend(outline.notes)
     return Skill(
         id=_skill_id(name, path),
         name=name,
@@ -159,8 +177,28 @@ def _parse_cached(text: str, path: Path | None) -> Skill:
         steps=tuple(steps),
         verification=tuple(verification),
         when_to_use=tuple(outline.flat_items(WHEN_TO_USE)),
-        warnings=tuple(notes),
+        notes=_capped(notes),
     )
+
+
+def _clean_text(text: str, path: Path | None) -> str:
+    """`\\n` line endings, no BOM, no control or invisible characters, NUL as U+FFFD; an empty
+    text or a lone surrogate is a `SkillParseError`. Lines stay where they were."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise SkillParseError(
+            f"not valid Unicode text (lone surrogate U+{ord(text[exc.start]):04X})",
+            path=path,
+            line=text.count("\n", 0, exc.start) + 1,
+        ) from None
+    if size > MAX_SKILL_BYTES:
+        raise SkillParseError(f"the skill is larger than {MAX_SKILL_BYTES:,} bytes", path=path)
+    text = _without_controls(text)
+    if not text.strip():
+        raise SkillParseError("the skill file is empty", path=path, line=1)
+    return text
 
 
 def _split_frontmatter(text: str, path: Path | None) -> tuple[str, str, int]:
@@ -210,7 +248,12 @@ def _frontmatter_text(meta: dict[Any, Any], key: str, front: str, path: Path | N
             (n + 2 for n, raw in enumerate(front.split("\n")) if raw.startswith(f"{key}:")), 1
         )
         raise SkillParseError(f"frontmatter `{key}` must be text", path=path, line=line)
-    return " ".join(value.split())
+    # YAML escapes (`"\e[2J"`, `"\0"`) make control characters the file did not hold.
+    return " ".join(_without_controls(value).split())
+
+
+def _without_controls(text: str) -> str:
+    return _CONTROLS.sub("", text).replace("\x00", "\ufffd")
 
 
 def _skill_id(name: str, path: Path | None) -> str:
@@ -230,78 +273,16 @@ def _skill_id(name: str, path: Path | None) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "skill"
 
 
-# --------------------------------------------------------------------------- steps
-
-
-def _steps(outline: Outline, path: Path | None, notes: list[str]) -> list[SkillStep]:
-    steps: list[SkillStep] = []
-    first_line: dict[int, int] = {}
-    for part in outline.ranges_for(STEPS):
-        inside = [
-            h
-            for h in outline.headings
-            if part.heading.index < h.index < part.end_index and h.level == 3
-        ]
-        starts = [(h, m) for h in inside if (m := STEP_HEADING.fullmatch(h.text))]
-        if not starts:
-            notes.append(
-                f"'## {part.heading.text}' (line {outline.file_line(part.heading.line)}) has no "
-                "'### Step N: Title' headings: the skill has zero steps"
-            )
-            continue
-        for h in inside:
-            if h.index < starts[0][0].index:
-                notes.append(
-                    f"'### {h.text}' (line {outline.file_line(h.line)}) under '## Steps' comes "
-                    "before the first step and belongs to no step"
-                )
-        for k, (heading, match) in enumerate(starts):
-            nxt = starts[k + 1][0] if k + 1 < len(starts) else None
-            end_index = nxt.index if nxt else part.end_index
-            end_line = nxt.line if nxt else part.end_line
-            number = int(match.group(1))
-            line = outline.file_line(heading.line)
-            _check_number(number, line, steps, first_line, path)
-            first_line.setdefault(number, line)
-            steps.append(
-                SkillStep(
-                    number=number,
-                    title=match.group(2).strip() or heading.text,
-                    body=outline.text(heading.content_line, end_line),
-                    items=tuple(outline.items_under(heading, end_index)),
-                    line=line,
-                )
-            )
-    return steps
-
-
-def _check_number(
-    number: int, line: int, steps: list[SkillStep], first_line: dict[int, int], path: Path | None
-) -> None:
-    if not steps:
-        if number not in (0, 1):
-            raise SkillParseError(
-                f"steps must be numbered from 1 (or 0), but the first is Step {number}",
-                path=path,
-                line=line,
-            )
-        return
-    previous = steps[-1].number
-    if number in first_line:
-        raise SkillParseError(
-            f"Step {number} repeats (first at line {first_line[number]})", path=path, line=line
-        )
-    if number != previous + 1:
-        missing = f"Step {previous + 1} is missing" if number > previous else "out of order"
-        raise SkillParseError(
-            f"Step {number} follows Step {previous}: {missing}", path=path, line=line
-        )
-
-
-def _check_verification(outline: Outline, verification: list[str], notes: list[str]) -> None:
+def _check_verification(outline: Outline, verification: list[str]) -> None:
     parts = outline.ranges_for(VERIFICATION)
     if not parts:
-        notes.append("no '## Verification' section: the checklist is empty")
+        outline.notes.append(SkillNote("no '## Verification' section: the checklist is empty"))
     elif not verification:
-        line = outline.file_line(parts[0].heading.line)
-        notes.append(f"'## Verification' (line {line}) has no list items: the checklist is empty")
+        outline.note("has no list items: the checklist is empty", parts[0].heading)
+
+
+def _capped(notes: list[SkillNote]) -> tuple[SkillNote, ...]:
+    if len(notes) <= MAX_WARNINGS:
+        return tuple(notes)
+    more = len(notes) - MAX_WARNINGS + 1
+    return (*notes[: MAX_WARNINGS - 1], SkillNote(f"… and {more:,} more warnings"))

@@ -26,26 +26,67 @@ class SkillItem:
 
 
 @dataclass(frozen=True)
+class SkillBranch:
+    """`### Step 2a: Title` under a step: one of the step's alternatives (one per kind of case).
+
+    Skills route to one branch per kind of question (Step 1 classifies, Steps 2a-2g answer each
+    kind); a branch keeps its own title, text and items.
+    """
+
+    label: str
+    """The step number and letter as written, e.g. `2a` (or `3A`)."""
+    title: str
+    body: str
+    """The branch's markdown exactly as written (after the heading line)."""
+    items: tuple[SkillItem, ...] = ()
+    line: int | None = None
+
+    @property
+    def heading(self) -> str:
+        """The branch's heading as it is put back into a prompt: `### Step 2a: Title`."""
+        return f"### Step {self.label}: {self.title}" if self.title else f"### Step {self.label}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "title": self.title,
+            "items": [item.to_dict() for item in self.items],
+        }
+
+
+@dataclass(frozen=True)
 class SkillStep:
-    """`### Step N: Title` under `## Steps`."""
+    """`### Step N: Title` under `## Steps`, with its lettered branches (`### Step Na: …`)."""
 
     number: int
     title: str
     body: str
-    """The step's markdown exactly as written (after the heading line)."""
+    """The step's own markdown exactly as written (after the heading line, before any branch)."""
     items: tuple[SkillItem, ...] = ()
     line: int | None = None
+    branches: tuple[SkillBranch, ...] = ()
 
     @property
     def key(self) -> str:
         return f"step-{self.number}"
 
+    @property
+    def prompt_text(self) -> str:
+        """What a prompt for this step shows: its own body, then each branch's heading and body,
+        in order (the body alone when the step has no branches)."""
+        parts = [self.body, *(f"{b.heading}\n{b.body}".rstrip() for b in self.branches)]
+        return "\n\n".join(part for part in parts if part)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """`number`, `title`, `items`, and `branches` when the step has any."""
+        data: dict[str, Any] = {
             "number": self.number,
             "title": self.title,
             "items": [item.to_dict() for item in self.items],
         }
+        if self.branches:
+            data["branches"] = [branch.to_dict() for branch in self.branches]
+        return data
 
 
 @dataclass(frozen=True)
@@ -58,12 +99,40 @@ class SkillSection:
 
 
 @dataclass(frozen=True)
+class SkillNote:
+    """Something that loads but is probably not what the skill's author meant (a warning).
+
+    `str(note)` is the text kept in `Skill.warnings`: `'## Step 0: Prep' (line 5) is an H2 …`.
+    `located(path)` is the one-line form the CLI prints: `path:5: '## Step 0: Prep' is an H2 …`.
+    """
+
+    message: str
+    line: int | None = None
+    """The file line the note is about (frontmatter included), if there is one."""
+    subject: str = ""
+    """The heading the note is about, quoted as written (`'## Step 0: Prep'`), if any."""
+
+    def __str__(self) -> str:
+        if not self.subject:
+            return self.message
+        where = f" (line {self.line})" if self.line is not None else ""
+        return f"{self.subject}{where} {self.message}"
+
+    def located(self, path: str | Path | None) -> str:
+        where = str(path) if path is not None else "<skill>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        text = f"{self.subject} {self.message}" if self.subject else self.message
+        return f"{where}: {text}"
+
+
+@dataclass(frozen=True)
 class Skill:
     id: str
     name: str
     description: str
     source: str
-    """The whole file text as read."""
+    """The whole file text as read (line endings made `\\n`, control characters removed)."""
     body: str
     """The text after the frontmatter."""
     path: Path | None = None
@@ -74,7 +143,13 @@ class Skill:
     steps: tuple[SkillStep, ...] = ()
     verification: tuple[str, ...] = ()
     when_to_use: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    notes: tuple[SkillNote, ...] = ()
+    """The loader's warnings, with their lines."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings as text (`str` of each of `notes`)."""
+        return tuple(str(note) for note in self.notes)
 
     def section(self, title: str) -> SkillSection | None:
         return self.sections.get(title.strip().casefold())

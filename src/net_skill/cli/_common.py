@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import re
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TextIO, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from net_skill.backends.base import Backend
 from net_skill.backends.registry import (
@@ -20,6 +24,7 @@ from net_skill.backends.registry import (
     create_backend,
 )
 from net_skill.errors import InputError, NetSkillError, OutputValidationError, SkillParseError
+from net_skill.loader import SkillWarning
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,7 +67,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return func(*args, **kwargs)
+            with skill_warnings_as_lines():
+                return func(*args, **kwargs)
         except (InputError, SkillParseError) as exc:
             raise fail(_escape(str(exc)), code=EXIT_USAGE) from None
         except OutputValidationError as exc:
@@ -79,6 +85,40 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(EXIT_FAILURE) from None
 
     return wrapper
+
+
+@contextlib.contextmanager
+def skill_warnings_as_lines() -> Iterator[None]:
+    """Show each skill warning once, as one line on stderr: `warning: path:12: …`.
+
+    Other warnings are shown as Python shows them.
+    """
+    seen: set[str] = set()
+    show_other = warnings.showwarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if not isinstance(message, SkillWarning):
+            show_other(message, category, filename, lineno, file, line)
+            return
+        text = _CONTROL_CHARS.sub("?", f"warning: {message.note.located(message.path)}")
+        if text not in seen:
+            seen.add(text)
+            stderr.print(Text(text, style="yellow"), soft_wrap=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SkillWarning)
+        warnings.showwarning = show
+        yield
+
+
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _escape(text: str) -> str:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from net_skill.cli._common import handle_errors, stderr, stdout
+from net_skill.cli._common import handle_errors, stdout
 from net_skill.loader import SkillWarning, load_bundled_skill, load_skill
 from net_skill.skill import Skill, SkillItem
 
@@ -37,15 +37,14 @@ def show(
     ] = False,
 ) -> None:
     """Show how a skill file was read: its steps, their items and its checklist."""
+    if as_json:  # the warnings go to stderr, one line each
+        loaded = load_skill(skill) if skill is not None else load_bundled_skill()
+        sys.stdout.write(json.dumps(loaded.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
     with warnings.catch_warnings():
-        # The warnings are part of what this command prints; do not print them twice.
+        # The readable view lists the warnings; do not print them twice.
         warnings.simplefilter("ignore", SkillWarning)
         loaded = load_skill(skill) if skill is not None else load_bundled_skill()
-    if as_json:
-        sys.stdout.write(json.dumps(loaded.to_dict(), ensure_ascii=False, indent=2) + "\n")
-        for note in loaded.warnings:
-            stderr.print(Text(f"warning: {note}", style="yellow"))
-        return
     stdout.print(render_skill(loaded))
 
 
@@ -75,8 +74,13 @@ def _steps_tree(skill: Skill) -> RenderableType:
         )
     tree = Tree(Text(f"Steps ({len(skill.steps)})", style="bold"), guide_style="dim")
     for step in skill.steps:
-        branch = tree.add(Text(f"Step {step.number}: {step.title}", style="bold cyan"))
-        _add_items(branch, step.items)
+        node = tree.add(Text(f"Step {step.number}: {step.title}", style="bold cyan"))
+        _add_items(node, step.items)
+        for branch in step.branches:
+            title = (
+                f"Step {branch.label}: {branch.title}" if branch.title else f"Step {branch.label}"
+            )
+            _add_items(node.add(Text(title, style="cyan")), branch.items)
     return Group(tree, Text())
 
 
