@@ -62,7 +62,7 @@ def chain_steps(skill: Skill, profile: SkillProfile) -> list[ChainStep]:
         depends_on = (
             spec.depends_on if spec.depends_on is not None else earlier[-MAX_EARLIER_STEPS:]
         )
-        text = step.body
+        text = step.prompt_text
         chain.append(
             _chain_step(step.number, step.title, text, _checklist(step.items), spec, depends_on)
         )
