@@ -139,7 +139,9 @@ def test_failure_names_the_resume_command_and_resume_finishes(
     retry = FakeBackend(responder=networking_responder())
     backends = [FakeBackend({"step-4": '{"targets": []}'}, responder=networking_responder()), retry]
     monkeypatch.setattr("net_skill.cli._common.create_backend", lambda *a, **k: backends.pop(0))
-    failed = runner.invoke(app, ["run", SITUATION, "--backend", "fake", "--max-reasks", "1"])
+    failed = runner.invoke(
+        app, ["run", SITUATION, "--backend", "fake", "--max-reasks", "1", "--strict"]
+    )
     assert failed.exit_code == 1
     (run_dir,) = data_runs(tmp_path)
     assert "net-skill resume" in failed.stderr

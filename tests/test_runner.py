@@ -206,7 +206,7 @@ async def test_output_validation_error_keeps_the_run_folder_and_resume_finishes(
 ) -> None:
     failing = FakeBackend({"step-4": '{"targets": "nope"}'}, responder=networking_responder())
     with pytest.raises(RunAbortedError) as caught:
-        await arun_skill(SITUATION, backend=failing, today=TODAY, output_dir=tmp_path)
+        await arun_skill(SITUATION, backend=failing, today=TODAY, output_dir=tmp_path, strict=True)
     error = caught.value
     assert isinstance(error.cause, OutputValidationError)
     assert len(error.cause.attempts) == 3  # the first try and two re-asks
@@ -252,7 +252,9 @@ async def test_resume_rejects_a_folder_without_a_run(tmp_path: Path) -> None:
 async def test_failure_without_records_raises_the_original_error(tmp_path: Path) -> None:
     backend = FakeBackend({"step-1": "not json"}, responder=networking_responder())
     with pytest.raises(OutputValidationError):
-        await arun_skill(SITUATION, backend=backend, today=TODAY, record=False, output_dir=tmp_path)
+        await arun_skill(
+            SITUATION, backend=backend, today=TODAY, record=False, output_dir=tmp_path, strict=True
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -271,7 +273,9 @@ async def test_situation_reaches_the_model_literally() -> None:
     )
     backend = FakeBackend(responder=networking_responder())
     with pytest.raises(OutputValidationError):  # Dana is not in GOOD outputs' names
-        await arun_skill(tricky, backend=backend, today=TODAY, record=False, max_reasks=0)
+        await arun_skill(
+            tricky, backend=backend, today=TODAY, record=False, max_reasks=0, strict=True
+        )
     system = backend.calls[0].system
     assert system.count("{{ 7*7 }}") == 2 and "49" not in system
     assert system.count("I am Dana. {{ 7*7 }} $ARGUMENTS {% raw %}") == 2

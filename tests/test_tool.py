@@ -176,7 +176,9 @@ async def test_backend_failure_is_an_error_result() -> None:
 
 async def test_output_that_never_validates_is_an_error_result() -> None:
     backend = FakeBackend(responder=lambda request: "not json")
-    result = await ahandle_tool_use(block({"situation": SITUATION}), backend=backend, record=False)
+    result = await ahandle_tool_use(
+        block({"situation": SITUATION}), backend=backend, record=False, strict=True
+    )
     payload = error_of(result)
     assert payload["error"] == "output_invalid" and "failed validation" in payload["message"]
 
@@ -184,7 +186,7 @@ async def test_output_that_never_validates_is_an_error_result() -> None:
 async def test_a_recorded_failure_names_the_run_folder(tmp_path: Path) -> None:
     backend = FakeBackend(responder=lambda request: "not json")
     result = await ahandle_tool_use(
-        block({"situation": SITUATION}), backend=backend, output_dir=tmp_path
+        block({"situation": SITUATION}), backend=backend, output_dir=tmp_path, strict=True
     )
     payload = error_of(result)
     assert payload["error"] == "run_aborted"

@@ -105,8 +105,13 @@ class RunState:
     on_progress: ProgressCallback | None = None
     max_concurrency: int | None = None
     token_budget: int | None = None
+    strict: bool = False
+    """Fail the run when a step's values stay unusable, instead of leaving them unanswered."""
+    samples: int = 1
+    seed: int = 0
     close_backend: bool = False
     outputs: dict[int, BaseModel] = field(default_factory=dict)
+    unanswered: dict[int, list[str]] = field(default_factory=dict)
     restored: dict[int, StepOutcome] = field(default_factory=dict)
     prior: Spend = field(default_factory=Spend)
     """What earlier sessions of a resumed run spent."""
@@ -217,6 +222,11 @@ class _Execution:
             )
         )
         self.progress("step_started", step)
+        profile, inputs, known = state.profile, state.inputs, dict(state.outputs)
+
+        def rank(output: BaseModel) -> float:
+            return profile.rank_answer(step.number, output, inputs, known) or 0.0
+
         try:
             self.check_budget()
             result = await complete_structured(
@@ -229,13 +239,21 @@ class _Execution:
                 validation_context=request.validation_context,
                 max_reasks=state.max_reasks,
                 max_tokens=request.max_tokens,
+                seed=state.seed + 1000 * step.number,
+                checks=profile.answer_checks(step.number, inputs, known),
+                repair="fields",
+                on_exhausted="raise" if state.strict else "degrade",
+                samples=state.samples,
+                rank=rank,
                 on_event=self.sink(step),
             )
         except NetSkillError as exc:
             self.record(StepFailed(step=step.number, error=str(exc), error_type=type(exc).__name__))
             raise
-        output = state.profile.ground(step.number, result.value, state.inputs, state.outputs)
+        output = profile.ground(step.number, result.value, inputs, known)
         state.outputs[step.number] = output
+        if result.unanswered:
+            state.unanswered[step.number] = result.unanswered
         outcome = StepOutcome(
             step.number,
             step.title,
@@ -255,6 +273,7 @@ class _Execution:
                 usage=UsageModel.of(outcome.usage),
                 cost_usd=outcome.cost_usd,
                 elapsed_s=round(outcome.elapsed_s, 4),
+                unanswered=result.unanswered,
             )
         )
         self.progress("step_finished", step, f"{outcome.attempts} attempt(s)")
@@ -276,7 +295,9 @@ async def execute(state: RunState) -> RunResult:
     note_run_dir(state.run_dir)
     try:
         await execution.run()
-        plan = state.profile.build_plan(state.skill, state.outputs, state.inputs)
+        plan = state.profile.build_plan(
+            state.skill, state.outputs, state.inputs, unanswered=state.unanswered
+        )
     except NetSkillError as exc:
         execution.record(RunFailed(error=str(exc), error_type=type(exc).__name__))
         if state.recorder is None:

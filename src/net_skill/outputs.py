@@ -39,7 +39,7 @@ def schema_of(output_type: type[BaseModel]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Ask:
+class Asked:
     """How a value is asked for, beyond what a saved value must be.
 
     A saved plan may hold an empty value (listed in `Plan.unanswered`), so step models accept
@@ -47,7 +47,7 @@ class Ask:
     (texts) or items (lists), and `not_null` drops the null option of an optional value. The
     answer checks hold every fresh answer to that schema.
 
-        Short = Annotated[str, Field(max_length=160), Ask(min=1)]
+        Short = Annotated[str, Field(max_length=160), Asked(min=1)]
     """
 
     min: int | None = None

@@ -26,6 +26,7 @@ from net_skill.skill import Skill
 
 if TYPE_CHECKING:
     from net_skill.eval.checks import Check
+    from net_skill.structured.answers import AnswerCheck
 
 __all__ = [
     "CriterionSpec",
@@ -140,6 +141,19 @@ class SkillProfile(ABC):
         The result may be shared between calls (cached): treat it as read-only."""
         return schema_of(spec.output_type)
 
+    def answer_checks(
+        self, number: int, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> Sequence[AnswerCheck]:
+        """Checks of a step's answer beyond its schema and model (each problem is re-asked)."""
+        return ()
+
+    def rank_answer(
+        self, number: int, output: BaseModel, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> float | None:
+        """How well a valid answer does on the step's own deterministic checks (0 to 1), to
+        choose among sampled candidates; None: no preference."""
+        return None
+
     def ground(
         self, number: int, output: BaseModel, inputs: RunInputs, outputs: Mapping[int, BaseModel]
     ) -> BaseModel:
@@ -152,9 +166,12 @@ class SkillProfile(ABC):
         skill: Skill,
         outputs: Mapping[int, BaseModel],
         inputs: RunInputs,
-        unanswered: Sequence[str] = (),
+        unanswered: Mapping[int, Sequence[str]] | None = None,
     ) -> Plan:
-        """Assemble the run's plan from the step outputs (and compute what code can)."""
+        """Assemble the run's plan from the step outputs (and compute what code can).
+
+        `unanswered` holds, per step, the paths (within that step's output) left empty; the
+        plan lists them as paths within the plan (`Plan.unanswered`)."""
 
     @abstractmethod
     def render_markdown(self, plan: Plan) -> str:

@@ -39,8 +39,10 @@ def load_resume_state(
     on_progress: ProgressCallback | None,
     max_concurrency: int | None = None,
     token_budget: int | None = None,
+    retry_unanswered: bool = False,
 ) -> RunState:
-    """Rebuild a recorded run. `token_budget=None` keeps the budget the run was started with."""
+    """Rebuild a recorded run. `token_budget=None` keeps the budget the run was started with;
+    `retry_unanswered` runs again the steps that left values unanswered."""
     recorder = RunRecorder.open(run_dir)
     events = list(load_events(recorder.run_dir))
     start = next((e for e in events if isinstance(e, RunStarted)), None)
@@ -77,16 +79,24 @@ def load_resume_state(
         on_progress=on_progress,
         max_concurrency=max_concurrency,
         token_budget=token_budget if token_budget is not None else start.token_budget,
+        strict=bool(start.options.get("strict", False)),
+        samples=int(start.options.get("samples") or chosen.default_samples),
+        seed=int(start.options.get("seed") or 0),
         close_backend=backend is None,
         resumed=True,
     )
-    restore_outputs(state, events)
+    restore_outputs(state, events, retry_unanswered=retry_unanswered)
     return state
 
 
-def restore_outputs(state: RunState, events: list[Event]) -> None:
-    """Fill `state.outputs` from the recorded `step_finished` events that still validate."""
-    finished = {e.step: e for e in events if isinstance(e, StepFinished)}
+def restore_outputs(state: RunState, events: list[Event], *, retry_unanswered: bool) -> None:
+    """Fill `state.outputs` from the recorded `step_finished` events that still validate
+    (and that answered every value, with `retry_unanswered`)."""
+    finished = {
+        e.step: e
+        for e in events
+        if isinstance(e, StepFinished) and not (retry_unanswered and e.unanswered)
+    }
     state.prior = spent(events)
     for step in state.steps:  # in order, so step 4 is back before 5 and 6 are checked
         recorded = finished.get(step.number)
@@ -98,6 +108,8 @@ def restore_outputs(state: RunState, events: list[Event]) -> None:
         except ValidationError:
             continue
         state.outputs[step.number] = output
+        if recorded.unanswered:
+            state.unanswered[step.number] = list(recorded.unanswered)
         state.restored[step.number] = StepOutcome(
             step.number,
             step.title,
@@ -116,11 +128,13 @@ async def aresume_run(
     on_progress: ProgressCallback | None = None,
     max_concurrency: int | None = None,
     token_budget: int | None = None,
+    retry_unanswered: bool = False,
 ) -> RunResult:
     """Finish a recorded run: rerun only the steps missing (or failed) in its events.jsonl.
 
     `backend=None` rebuilds the backend the run was started with; `token_budget=None` keeps
-    the run's recorded budget (tokens of every session count toward it).
+    the run's recorded budget (tokens of every session count toward it); `retry_unanswered`
+    also reruns the steps that left values unanswered (and the steps that depend on them).
     """
     state = load_resume_state(
         run_dir,
@@ -128,6 +142,7 @@ async def aresume_run(
         on_progress=on_progress,
         max_concurrency=max_concurrency,
         token_budget=token_budget,
+        retry_unanswered=retry_unanswered,
     )
     return await execute(state)
 

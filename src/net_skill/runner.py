@@ -76,6 +76,7 @@ class RenderedPrompt:
 
 
 SkillArg = Skill | str | Path | None
+MAX_SAMPLES = 8
 
 
 def resolve_skill(skill: SkillArg) -> Skill:
@@ -95,10 +96,16 @@ class RunOptions:
     token_budget: int | None = None
     max_concurrency: int | None = None
     prompt_style: str | None = None
+    strict: bool = False
+    samples: int | None = None
+    """Candidates drawn per step; None: the backend's default (`Backend.default_samples`)."""
+    seed: int = 0
 
     def check(self) -> None:
         if self.max_reasks < 0:
             raise InputError(f"max_reasks must be 0 or more, not {self.max_reasks}")
+        if self.samples is not None and not 1 <= self.samples <= MAX_SAMPLES:
+            raise InputError(f"samples must be from 1 to {MAX_SAMPLES}, not {self.samples}")
         if self.token_budget is not None and self.token_budget <= 0:
             raise InputError(
                 f"token_budget must be a positive number of tokens, not {self.token_budget}"
@@ -130,6 +137,7 @@ def prepare_run(
     profile = profile_for(loaded)
     steps = chain_steps(loaded, profile)
     chosen = backend if backend is not None else create_backend()
+    samples = options.samples or chosen.default_samples
     prompts = RunPrompts.prepare(loaded, profile, inputs, steps, chosen, style=options.prompt_style)
     recorder = None
     if record:
@@ -150,7 +158,12 @@ def prepare_run(
                 contacts=inputs.contacts,
                 max_reasks=options.max_reasks,
                 token_budget=options.token_budget,
-                options={"prompt_style": prompts.style.name},
+                options={
+                    "prompt_style": prompts.style.name,
+                    "strict": options.strict,
+                    "samples": samples,
+                    "seed": options.seed,
+                },
                 templates=templates_fingerprint(),
                 steps=[
                     {"number": s.number, "title": s.title, "depends_on": list(s.depends_on)}
@@ -170,6 +183,9 @@ def prepare_run(
         on_progress=on_progress,
         max_concurrency=options.max_concurrency,
         token_budget=options.token_budget,
+        strict=options.strict,
+        samples=samples,
+        seed=options.seed,
         close_backend=backend is None,
     )
 
@@ -188,6 +204,9 @@ async def arun_skill(
     max_concurrency: int | None = None,
     token_budget: int | None = None,
     prompt_style: str | None = None,
+    strict: bool = False,
+    samples: int | None = None,
+    seed: int = 0,
 ) -> RunResult:
     """Run `skill` (default: the bundled networking skill) on `situation`.
 
@@ -195,15 +214,23 @@ async def arun_skill(
     how many steps run at once (1 runs them one at a time). `token_budget` caps the run's
     tokens, every attempt included: past it, no new call starts and the run stops resumably
     (`BudgetExceededError`, wrapped in `RunAbortedError` when recording). `prompt_style`
-    overrides the backend's prompt style (`full` or `compact`). Raises `InputError` for
-    unusable input; a failure part-way raises `RunAbortedError` naming the run folder to
-    resume (or, with `record=False`, the original `OutputValidationError` / `BackendError`).
+    overrides the backend's prompt style (`full` or `compact`).
+
+    A value that stays unusable after the re-asks is left empty and listed in
+    `plan.unanswered`; `strict=True` fails the run instead (`OutputValidationError`).
+    `samples` draws that many candidates per step and keeps the best (default: the backend's
+    own, `Backend.default_samples`); `seed` varies the local model's sampling.
+
+    Raises `InputError` for unusable input; a failure part-way raises `RunAbortedError` naming
+    the run folder to resume (or, with `record=False`, the original error).
     """
     state = prepare_run(
         run_inputs(situation, contacts, today),
         skill=skill,
         backend=backend,
-        options=RunOptions(max_reasks, token_budget, max_concurrency, prompt_style),
+        options=RunOptions(
+            max_reasks, token_budget, max_concurrency, prompt_style, strict, samples, seed
+        ),
         output_dir=output_dir,
         record=record,
         on_progress=on_progress,

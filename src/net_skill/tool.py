@@ -246,11 +246,14 @@ async def ahandle_tool_use(
     skill: Skill | str | Path | None = None,
     record: bool = True,
     output_dir: str | Path | None = None,
+    strict: bool = False,
 ) -> dict[str, Any]:
     """Run the skill for one `tool_use` block and return its `tool_result` block.
 
-    `backend` defaults to `select_backend("auto")`. Errors come back as `is_error: true`
-    results; only a block without a `tool_use` id raises `InputError` (no result can name it).
+    `backend` defaults to `create_backend("auto")`. Values the model could not answer are
+    left empty and listed in the plan's `unanswered` (`strict=True`: an error result instead).
+    Errors come back as `is_error: true` results; only a block without a `tool_use` id raises
+    `InputError` (no result can name it).
     """
     tool_use_id, name, data = _block_fields(block)
     try:
@@ -267,6 +270,7 @@ async def ahandle_tool_use(
             contacts=arguments.contacts,
             record=record,
             output_dir=output_dir,
+            strict=strict,
         )
     except asyncio.CancelledError:
         raise

@@ -95,6 +95,8 @@ class Backend(ABC):
     context_window: int = 200_000
     prompt_style: str = "full"
     """The prompt style that suits this model (`net_skill.prompt_styles`); users may override."""
+    default_samples: int = 1
+    """Candidates drawn per step by default (verifier-guided sampling); users may override."""
     is_remote: bool = False
 
     @abstractmethod

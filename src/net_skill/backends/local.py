@@ -352,6 +352,7 @@ class LocalBackend(Backend):
                 prompt=prompt,
                 max_tokens=max_tokens,
                 temperature=max(0.0, request.temperature),
+                seed=request.seed,
                 repeat_penalty=REPEAT_PENALTY,
                 grammar=grammar,
                 stopping_criteria=stop_on_cancel,

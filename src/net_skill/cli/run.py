@@ -58,6 +58,33 @@ BudgetOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the plan as one JSON object.")]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Fail when a value stays unusable after the re-asks, instead of leaving it "
+        "empty and listed as unanswered.",
+    ),
+]
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--samples",
+        min=1,
+        max=8,
+        help="Candidates drawn per step; the one with the fewest problems is kept "
+        "(default: the backend's own, 2 for the embedded model).",
+    ),
+]
+StyleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prompt-style",
+        help="full (rules and whole skill in a cached system prompt) or compact (a short "
+        "question and a worked example per step); default: the backend's own.",
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Sampling seed of the local model.")]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Print every prompt that would be sent; call no model.")
 ]
@@ -82,6 +109,10 @@ def run_command(
     token_budget: BudgetOpt = None,
     json_output: JsonOpt = False,
     dry_run: DryRunOpt = False,
+    strict: StrictOpt = False,
+    samples: SamplesOpt = None,
+    prompt_style: StyleOpt = None,
+    seed: SeedOpt = 0,
 ) -> None:
     """Run the skill on a situation and print the plan (progress goes to stderr)."""
     text = sys.stdin.read() if situation == "-" else situation
@@ -91,7 +122,9 @@ def run_command(
     text, contacts_text = validate_situation(text), validate_contacts(contacts_text)
     loaded = resolve_skill(skill)
     if dry_run:
-        prompts = render_run_prompts(text, skill=loaded, contacts=contacts_text)
+        prompts = render_run_prompts(
+            text, skill=loaded, contacts=contacts_text, prompt_style=prompt_style
+        )
         _print_prompts(prompts, as_json=json_output)
         return
     chosen = build_backend(backend, model)
@@ -107,6 +140,10 @@ def run_command(
             contacts=contacts_text,
             on_progress=progress,
             token_budget=token_budget,
+            prompt_style=prompt_style,
+            strict=strict,
+            samples=samples,
+            seed=seed,
         )
     _print_result(result, as_json=json_output)
 
@@ -119,11 +156,24 @@ def resume_command(
     ] = None,
     model: ModelOpt = None,
     json_output: JsonOpt = False,
+    token_budget: BudgetOpt = None,
+    retry_unanswered: Annotated[
+        bool,
+        typer.Option(
+            "--retry-unanswered", help="Also run again the steps that left values unanswered."
+        ),
+    ] = False,
 ) -> None:
     """Finish a run that stopped part-way: only missing or failed steps run again."""
     chosen = build_backend(backend, model) if backend is not None else None
     with _Progress() as progress:
-        result = resume_run(run_dir, backend=chosen, on_progress=progress)
+        result = resume_run(
+            run_dir,
+            backend=chosen,
+            on_progress=progress,
+            token_budget=token_budget,
+            retry_unanswered=retry_unanswered,
+        )
     _print_result(result, as_json=json_output)
 
 
@@ -170,8 +220,13 @@ def _print_result(result: RunResult, *, as_json: bool) -> None:
         stdout.print(Markdown(result.markdown))
     cost = f", ${result.cost_usd:.4f}" if result.cost_usd else ""
     where = f"; saved in {result.run_dir}" if result.run_dir else ""
+    missing = len(result.plan.unanswered)
+    unanswered = (
+        f"; {missing} value(s) had no usable answer (plan.unanswered lists them)" if missing else ""
+    )
     stderr.print(
-        f"done in {result.elapsed_s:.1f} s, {result.usage.total_tokens:,} tokens{cost}{where}",
+        f"done in {result.elapsed_s:.1f} s, {result.usage.total_tokens:,} tokens{cost}"
+        f"{unanswered}{where}",
         markup=False,
         highlight=False,
         soft_wrap=True,

@@ -11,9 +11,10 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, Field
 
-from net_skill.outputs import Plan, StepModel
+from net_skill.outputs import Asked, Plan, StepModel
 from net_skill.profile import RunInputs, SkillProfile, StepSpec, register_profile
 from net_skill.skill import Skill
+from net_skill.structured.paths import prefixed
 
 __all__ = ["GenericPlan", "GenericProfile", "GenericStepReport", "GenericStepResult"]
 
@@ -24,13 +25,16 @@ GUIDANCE = (
 INSTRUCTION = "Report this step for the situation: a summary, findings, actions, open questions."
 
 
+Item = Annotated[str, Field(max_length=300), Asked(min=1)]
+
+
 class GenericStepReport(StepModel):
     """The output of one step of any skill without a dedicated model."""
 
-    summary: Annotated[str, Field(min_length=1, max_length=800)]
-    findings: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
-    actions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=8)
-    open_questions: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(max_length=5)
+    summary: Annotated[str, Field(max_length=800), Asked(min=1)]
+    findings: list[Item] = Field(max_length=8)
+    actions: list[Item] = Field(max_length=8)
+    open_questions: list[Item] = Field(max_length=5)
 
 
 class GenericStepResult(BaseModel):
@@ -58,19 +62,21 @@ class GenericProfile(SkillProfile):
         skill: Skill,
         outputs: Mapping[int, BaseModel],
         inputs: RunInputs,
-        unanswered: Sequence[str] = (),
+        unanswered: Mapping[int, Sequence[str]] | None = None,
     ) -> GenericPlan:
         titles = {s.number: s.title for s in skill.steps} or {1: skill_title(skill)}
-        steps = []
-        for number in sorted(titles):
+        steps, paths = [], []
+        for index, number in enumerate(sorted(titles)):
             report = outputs[number]
             assert isinstance(report, GenericStepReport)
             steps.append(GenericStepResult(number=number, title=titles[number], report=report))
+            for path in (unanswered or {}).get(number, ()):
+                paths.append(prefixed(f"steps[{index}].report", path))
         return GenericPlan(
             skill_id=skill.id,
             situation=inputs.situation,
             today=inputs.today,
-            unanswered=list(unanswered),
+            unanswered=paths,
             steps=steps,
         )
 

@@ -13,11 +13,11 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from net_skill.names import check_known_person
-from net_skill.outputs import StepModel
+from net_skill.outputs import Asked, StepModel
 
-Short = Annotated[str, Field(min_length=1, max_length=160)]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
-Sentence = Annotated[str, Field(min_length=1, max_length=400)]
+Short = Annotated[str, Field(max_length=160), Asked(min=1)]
+Text = Annotated[str, Field(max_length=300), Asked(min=1)]
+Sentence = Annotated[str, Field(max_length=400), Asked(min=1)]
 
 GoalKind = Literal[
     "career_exploration",
@@ -58,10 +58,10 @@ class HelperProfile(StepModel):
 class Purpose(StepModel):
     """Step 1: Define your networking purpose."""
 
-    primary_goal: GoalKind
+    primary_goal: Annotated[GoalKind | None, Asked(not_null=True)]
     goal_statement: Text = Field(description="The goal in one sentence, specific to the situation")
-    needs: list[NeedItem] = Field(min_length=1, max_length=5)
-    who_can_help: list[HelperProfile] = Field(min_length=1, max_length=4)
+    needs: Annotated[list[NeedItem], Asked(min=1)] = Field(max_length=5)
+    who_can_help: Annotated[list[HelperProfile], Asked(min=1)] = Field(max_length=4)
 
 
 class Contact(StepModel):
@@ -80,11 +80,11 @@ class NetworkAudit(StepModel):
     """Step 2: Audit your existing network."""
 
     contacts: list[Contact] = Field(max_length=8)
-    gaps: list[Short] = Field(
-        min_length=1, max_length=4, description="Kinds of people missing from the network"
+    gaps: Annotated[list[Short], Asked(min=1)] = Field(
+        max_length=4, description="Kinds of people missing from the network"
     )
-    where_to_build: list[Short] = Field(
-        min_length=1, max_length=3, description="Where new connections are needed"
+    where_to_build: Annotated[list[Short], Asked(min=1)] = Field(
+        max_length=3, description="Where new connections are needed"
     )
 
 
@@ -96,7 +96,7 @@ class ValueItem(StepModel):
 class ValueOffer(StepModel):
     """Step 3: Identify what value you offer."""
 
-    offers: list[ValueItem] = Field(min_length=1, max_length=5)
+    offers: Annotated[list[ValueItem], Asked(min=1)] = Field(max_length=5)
     superpower: Short = Field(description="What they offer that is relatively rare")
     value_proposition: Sentence = Field(
         description="One specific sentence: what this person offers people in the target area"
@@ -137,7 +137,7 @@ class Target(StepModel):
 class TargetList(StepModel):
     """Step 4: Create target connection list."""
 
-    targets: list[Target] = Field(min_length=1, max_length=5)
+    targets: Annotated[list[Target], Asked(min=1)] = Field(max_length=5)
 
 
 def _check_target_number(number: int, info: ValidationInfo) -> int:
@@ -168,16 +168,15 @@ class OutreachMessage(StepModel):
 class Outreach(StepModel):
     """Step 5: Craft your outreach approach."""
 
-    messages: list[OutreachMessage] = Field(min_length=1, max_length=5)
+    messages: Annotated[list[OutreachMessage], Asked(min=1)] = Field(max_length=5)
 
 
 class InterviewPrep(StepModel):
     target: int = Field(ge=1, le=5, description="Number of the target in the Step 4 list")
     hope_to_learn: Text
     tell_me_about_yourself: Text
-    questions: list[Short] = Field(min_length=5, max_length=7)
-    closing_questions: list[Short] = Field(
-        min_length=2,
+    questions: Annotated[list[Short], Asked(min=5)] = Field(max_length=7)
+    closing_questions: Annotated[list[Short], Asked(min=2)] = Field(
         max_length=3,
         description='Include "Who else should I talk to?" and "How can I be helpful to you?"',
     )
@@ -189,7 +188,7 @@ class InterviewPrep(StepModel):
 class Interviews(StepModel):
     """Step 6: Conduct informational interviews."""
 
-    preparations: list[InterviewPrep] = Field(min_length=1, max_length=5)
+    preparations: Annotated[list[InterviewPrep], Asked(min=1)] = Field(max_length=5)
 
 
 class TrackedRelationship(StepModel):
@@ -201,25 +200,25 @@ class TrackedRelationship(StepModel):
 class Maintenance(StepModel):
     """Step 7: Maintain relationships over time."""
 
-    tracking_fields: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
-        min_length=3, max_length=8
-    )
-    relationships: list[TrackedRelationship] = Field(min_length=1, max_length=10)
-    habits: list[Short] = Field(min_length=1, max_length=4)
+    tracking_fields: Annotated[
+        list[Annotated[str, Field(max_length=60), Asked(min=1)]], Asked(min=3)
+    ] = Field(max_length=8)
+    relationships: Annotated[list[TrackedRelationship], Asked(min=1)] = Field(max_length=10)
+    habits: Annotated[list[Short], Asked(min=1)] = Field(max_length=4)
 
 
 class Ask(StepModel):
     kind: AskKind
     person: Short = Field(description="Who is asked: a name from the situation or a profile")
     why_them: Short
-    message: Annotated[str, Field(min_length=1, max_length=700)]
+    message: Annotated[str, Field(max_length=700), Asked(min=1)]
     timing: Short = Field(description="When to ask, given the relationship strength")
 
 
 class Asks(StepModel):
     """Step 8: Leverage network appropriately."""
 
-    asks: list[Ask] = Field(min_length=1, max_length=4)
+    asks: Annotated[list[Ask], Asked(min=1)] = Field(max_length=4)
     if_they_say_no: Short
     after_help: Short = Field(description="How to follow up on help received")
 

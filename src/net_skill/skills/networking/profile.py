@@ -25,8 +25,13 @@ from net_skill.skills.networking.models import (
     NETWORKING_STEP_MODELS,
     TargetList,
 )
-from net_skill.skills.networking.plan import NetworkingPlan, build_networking_plan
+from net_skill.skills.networking.plan import (
+    NETWORKING_FIELDS,
+    NetworkingPlan,
+    build_networking_plan,
+)
 from net_skill.skills.networking.render import render_networking_markdown
+from net_skill.structured.paths import prefixed
 
 NAME_FIELDS = frozenset({"name", "via"})
 """Fields that hold a person's name: narrowed to the names found in the text."""
@@ -120,14 +125,19 @@ class NetworkingProfile(SkillProfile):
         skill: Skill,
         outputs: Mapping[int, BaseModel],
         inputs: RunInputs,
-        unanswered: Sequence[str] = (),
+        unanswered: Mapping[int, Sequence[str]] | None = None,
     ) -> NetworkingPlan:
+        paths = [
+            prefixed(NETWORKING_FIELDS[number], path)
+            for number, step_paths in sorted((unanswered or {}).items())
+            for path in step_paths
+        ]
         return build_networking_plan(
             outputs,
             situation=inputs.situation,
             today=inputs.today,
             skill_id=skill.id,
-            unanswered=unanswered,
+            unanswered=paths,
         )
 
     def render_markdown(self, plan: Plan) -> str:

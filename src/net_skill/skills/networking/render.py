@@ -1,11 +1,17 @@
-"""The networking plan as readable markdown (plan.md and the terminal view)."""
+"""The networking plan as readable markdown (plan.md and the terminal view).
+
+A value left empty because no usable answer came (listed in `plan.unanswered`) is shown as
+"(no usable answer)", never as a blank that reads like an answer.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from net_skill.skills.networking.models import Target
+from net_skill.skills.networking.models import OutreachMessage, Target
 from net_skill.skills.networking.plan import NetworkingPlan
+
+NO_ANSWER = "(no usable answer)"
 
 _GOALS = {
     "career_exploration": "Career exploration",
@@ -17,8 +23,28 @@ _GOALS = {
 }
 
 
+def _v(text: str | None) -> str:
+    """A value as shown: the text, or the no-answer marker when it was left empty."""
+    return text if text and text.strip() else NO_ANSWER
+
+
 def _bullets(lines: Iterable[str]) -> list[str]:
-    return [f"- {line}" for line in lines]
+    shown = [f"- {_v(line)}" for line in lines]
+    return shown or [f"- {NO_ANSWER}"]
+
+
+def _quote(lines: Iterable[str]) -> list[str]:
+    return [f"> {_v(line)}" for line in lines]
+
+
+def _cell(text: str) -> str:
+    return " ".join(_v(text).split()).replace("|", "\\|")
+
+
+def _describe_target(target: Target) -> str:
+    if target.name:
+        return f"{target.name} ({_v(target.profile)})"
+    return f"{_v(target.profile)} (to be identified)"
 
 
 def _target_label(plan: NetworkingPlan, number: int) -> str:
@@ -28,110 +54,143 @@ def _target_label(plan: NetworkingPlan, number: int) -> str:
     return f"target {number}"
 
 
-def _describe_target(target: Target) -> str:
-    if target.name:
-        return f"{target.name} ({target.profile})"
-    return f"{target.profile} (to be identified)"
-
-
 def render_networking_markdown(plan: NetworkingPlan) -> str:
-    out: list[str] = [
-        "# Networking plan",
-        "",
-        f"*Prepared {plan.today.isoformat()}.*",
-        "",
+    out = ["# Networking plan", "", f"*Prepared {plan.today.isoformat()}.*", ""]
+    for section in (
+        _purpose,
+        _audit,
+        _value,
+        _targets,
+        _outreach,
+        _interviews,
+        _maintenance,
+        _asks,
+    ):
+        out += section(plan)
+    if plan.unanswered:
+        out += [
+            "",
+            f"*{len(plan.unanswered)} value(s) had no usable answer: "
+            f"{', '.join(plan.unanswered[:12])}{' …' if len(plan.unanswered) > 12 else ''}.*",
+        ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _purpose(plan: NetworkingPlan) -> list[str]:
+    purpose = plan.purpose
+    goal = _GOALS[purpose.primary_goal] if purpose.primary_goal else NO_ANSWER
+    return [
         "## 1. Purpose",
-        f"**Primary goal:** {_GOALS[plan.purpose.primary_goal]}: {plan.purpose.goal_statement}",
+        f"**Primary goal:** {goal}: {_v(purpose.goal_statement)}",
         "",
         "**What you need:**",
-        *_bullets(f"{n.kind.capitalize()}: {n.detail}" for n in plan.purpose.needs),
+        *_bullets(f"{n.kind.capitalize()}: {_v(n.detail)}" for n in purpose.needs),
         "",
         "**Who can help:**",
         *_bullets(
-            f"{h.kind_of_person} ({h.where}; {h.seniority})" for h in plan.purpose.who_can_help
+            f"{_v(h.kind_of_person)} ({_v(h.where)}" + (f"; {h.seniority})" if h.seniority else ")")
+            for h in purpose.who_can_help
         ),
         "",
-        "## 2. Your network today",
     ]
+
+
+def _audit(plan: NetworkingPlan) -> list[str]:
+    out = ["## 2. Your network today"]
     if plan.audit.contacts:
         out += ["| Contact | Relationship | Strength | Relevance |", "|---|---|---|---|"]
         for c in plan.audit.contacts:
-            who = f"{c.name}, {c.description}" if c.name else c.description
+            who = f"{c.name}, {_v(c.description)}" if c.name else _v(c.description)
             relation = c.relationship.replace("_", " ")
             out.append(f"| {_cell(who)} | {relation} | {c.strength} | {_cell(c.relevance)} |")
     else:
         out.append("No contacts were named in the situation.")
     out += ["", "**Gaps:**", *_bullets(plan.audit.gaps)]
     out += ["", "**Where to build:**", *_bullets(plan.audit.where_to_build), ""]
-    out += [
+    return out
+
+
+def _value(plan: NetworkingPlan) -> list[str]:
+    value = plan.value
+    return [
         "## 3. The value you offer",
-        f"**Value proposition:** {plan.value.value_proposition}",
-        f"**Networking superpower:** {plan.value.superpower}",
-        *_bullets(f"{o.kind.capitalize()}: {o.detail}" for o in plan.value.offers),
+        f"**Value proposition:** {_v(value.value_proposition)}",
+        f"**Networking superpower:** {_v(value.superpower)}",
+        *_bullets(f"{o.kind.capitalize()}: {_v(o.detail)}" for o in value.offers),
         "",
-        "## 4. Targets",
     ]
+
+
+def _targets(plan: NetworkingPlan) -> list[str]:
+    out = ["## 4. Targets"]
+    if not plan.targets.targets:
+        out += [NO_ANSWER, ""]
     for number, target in enumerate(plan.targets.targets, 1):
         path = f"{target.path} path" + (f" via {target.via}" if target.via else "")
+        research = target.research
         out += [
             f"### {number}. {_describe_target(target)}",
             f"Tier {target.tier} · {path}",
-            f"- Background: {target.research.background}",
-            f"- Common ground: {target.research.common_ground}",
-            f"- Value to offer: {target.research.value_to_offer}",
+            f"- Background: {_v(research.background)}",
+            f"- Common ground: {_v(research.common_ground)}",
+            f"- Value to offer: {_v(research.value_to_offer)}",
             "",
         ]
+    return out
+
+
+def _message_lines(message: OutreachMessage) -> list[str]:
+    return [message.why_you, message.who_i_am, message.ask, message.make_it_easy]
+
+
+def _outreach(plan: NetworkingPlan) -> list[str]:
     rule = plan.follow_up_rule
-    out += ["## 5. Outreach"]
+    out = ["## 5. Outreach"]
+    if not plan.outreach.messages:
+        out += [NO_ANSWER, ""]
     for message in plan.outreach.messages:
         out += [
             f"### To {_target_label(plan, message.target)} ({message.channel})",
             "",
-            *(f"> {line}" for line in message.text.splitlines()),
+            *_quote(_message_lines(message)),
             "",
             f"Follow-up (once, after {rule.wait_days_min}-{rule.wait_days_max} days without a "
-            f"reply): {message.follow_up_message}",
+            f"reply): {_v(message.follow_up_message)}",
             "",
         ]
-    out += [f"{rule.then}", "", "## 6. Informational interviews"]
+    return [*out, rule.then, ""]
+
+
+def _interviews(plan: NetworkingPlan) -> list[str]:
+    out = ["## 6. Informational interviews"]
+    if not plan.interviews.preparations:
+        out += [NO_ANSWER, ""]
     for prep in plan.interviews.preparations:
+        questions = [f"{i}. {_v(q)}" for i, q in enumerate(prep.questions, 1)]
         out += [
             f"### With {_target_label(plan, prep.target)}",
-            f"Hope to learn: {prep.hope_to_learn}",
+            f"Hope to learn: {_v(prep.hope_to_learn)}",
             "",
-            f"About you (brief): {prep.tell_me_about_yourself}",
+            f"About you (brief): {_v(prep.tell_me_about_yourself)}",
             "",
             "Questions:",
-            *(f"{i}. {q}" for i, q in enumerate(prep.questions, 1)),
+            *(questions or [NO_ANSWER]),
             "",
             "Closing:",
             *_bullets(prep.closing_questions),
             "",
-            f"Thank-you (send within {plan.thank_you_within_hours} hours): {prep.thank_you_note}",
+            f"Thank-you (send within {plan.thank_you_within_hours} hours): "
+            f"{_v(prep.thank_you_note)}",
             "",
         ]
-    out += _render_maintenance(plan)
-    out += ["## 8. Asks"]
-    for ask in plan.asks.asks:
-        out += [
-            f"### {ask.kind.capitalize()} ask: {ask.person}",
-            f"Why them: {ask.why_them}. When: {ask.timing}",
-            "",
-            *(f"> {line}" for line in ask.message.splitlines()),
-            "",
-        ]
-    out += [
-        f"If they say no: {plan.asks.if_they_say_no}",
-        "",
-        f"After help: {plan.asks.after_help}",
-    ]
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
-def _render_maintenance(plan: NetworkingPlan) -> list[str]:
+def _maintenance(plan: NetworkingPlan) -> list[str]:
+    fields = [f for f in plan.maintenance.tracking_fields if f.strip()]
     out = [
         "## 7. Keeping in touch",
-        "**Track:** " + ", ".join(plan.maintenance.tracking_fields),
+        "**Track:** " + (", ".join(fields) or NO_ANSWER),
         "",
         "| Person | Strength | Cadence | Reason to reach out |",
         "|---|---|---|---|",
@@ -155,5 +214,21 @@ def _render_maintenance(plan: NetworkingPlan) -> list[str]:
     return out
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+def _asks(plan: NetworkingPlan) -> list[str]:
+    out = ["## 8. Asks"]
+    if not plan.asks.asks:
+        out += [NO_ANSWER, ""]
+    for ask in plan.asks.asks:
+        out += [
+            f"### {ask.kind.capitalize()} ask: {_v(ask.person)}",
+            f"Why them: {_v(ask.why_them)}. When: {_v(ask.timing)}",
+            "",
+            *_quote(ask.message.splitlines() or [""]),
+            "",
+        ]
+    return [
+        *out,
+        f"If they say no: {_v(plan.asks.if_they_say_no)}",
+        "",
+        f"After help: {_v(plan.asks.after_help)}",
+    ]
