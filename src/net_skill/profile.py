@@ -42,6 +42,9 @@ __all__ = [
 ]
 
 
+DIGEST_CHARS = 600
+
+
 @dataclass(frozen=True)
 class RunInputs:
     """What the user gave a run: the situation, an optional contacts text, and the day."""
@@ -115,13 +118,20 @@ class SkillProfile(ABC):
     def steps(self, skill: Skill) -> Mapping[int, StepSpec]:
         """The spec of each step, by step number (one entry, number 1, for a step-less skill)."""
 
-    def guidance(self, number: int, spec: StepSpec, outputs: Mapping[int, BaseModel]) -> str:
-        """Extra guidance for a step, given the outputs so far (for example their sizes)."""
+    def guidance(
+        self, number: int, spec: StepSpec, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> str:
+        """Extra guidance for a step, given the input and the outputs so far."""
         return spec.guidance
 
     def examples(self, number: int) -> Sequence[WorkedExample]:
         """Worked examples of a step's answer (compact prompts show the first)."""
         return ()
+
+    def digest(self, number: int, output: BaseModel) -> str:
+        """A step's output as a short text, for prompts that cannot afford its whole JSON."""
+        text = output.model_dump_json(exclude_defaults=True)
+        return text if len(text) <= DIGEST_CHARS else text[: DIGEST_CHARS - 1] + "…"
 
     def rules(self, inputs: RunInputs) -> Sequence[str]:
         """Rules of this skill added to the prompt's general rules."""

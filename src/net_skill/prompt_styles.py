@@ -6,6 +6,10 @@ user's input as data and render templates from `prompts/`; they never compile us
 
 - `full`: the rules, the whole skill text and the situation in the system prompt (cached by
   Claude); each step message carries the step's text, checklist, earlier outputs and schema.
+- `compact`: for small models, which lose the thread in a long prompt. A short system prompt
+  (the rules); per step, one worked example of the step's answer as an earlier chat turn (from
+  the profile), then the situation, short digests of the earlier outputs and a one-sentence
+  question. The answer's shape comes from the example and the grammar, not from an outline.
 """
 
 from __future__ import annotations
@@ -45,11 +49,20 @@ GENERAL_RULES_TAIL = (
 
 @dataclass(frozen=True)
 class Earlier:
-    """An earlier step's output as a step prompt shows it."""
+    """An earlier step's output as a step prompt shows it: its JSON, or a short digest."""
 
     number: int
     title: str
     json: str
+    digest: str = ""
+
+    def halved(self, minimum: int, marker: str) -> Earlier:
+        def cut(text: str) -> str:
+            if len(text) <= minimum + len(marker):
+                return text
+            return text[: max(minimum, len(text) // 2)] + marker
+
+        return Earlier(self.number, self.title, cut(self.json), cut(self.digest))
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,81 @@ class FullStyle(PromptStyle):
         return (Message("user", text),)
 
 
+class CompactStyle(PromptStyle):
+    """A short question per step, with a worked example of its answer as an earlier turn."""
+
+    name = "compact"
+
+    def system(self, context: StyleContext, *, room: int | None) -> str:
+        blocks = "<situation>" + (", <contacts>" if context.inputs.contacts else "")
+        text = render(
+            "compact_system.j2",
+            skill_name=context.skill.name or context.skill.id,
+            rules=rules_for(context.profile, context.inputs, blocks + " and <step-output>"),
+        )
+        if room is not None and context.count(text) > room:
+            raise InputError(
+                f"the rules alone do not fit the model's context window ({room:,} tokens left)"
+            )
+        return text
+
+    def messages(self, context: StyleContext, question: StepPrompt) -> tuple[Message, ...]:
+        step, profile = question.step, context.profile
+        examples = profile.examples(step.number)
+        instruction = step.spec.instruction or f"Apply this step ({step.title}) to the situation."
+        shown_text = "" if examples else step.text
+        messages: list[Message] = []
+        for example in examples[:1]:
+            earlier = [
+                {"title": _title(context, n), "text": profile.digest(n, output)}
+                for n, output in example.earlier.items()
+            ]
+            asked = self._question(step, instruction, example.situation, None, earlier)
+            messages += [
+                Message("user", asked),
+                Message("assistant", example.answer.model_dump_json(exclude_defaults=False)),
+            ]
+        earlier = [{"title": e.title, "text": e.digest or e.json} for e in question.earlier]
+        inputs = context.inputs
+        asked = self._question(
+            step,
+            instruction,
+            inputs.situation,
+            inputs.contacts,
+            earlier,
+            guidance=question.guidance,
+            step_text=shown_text,
+        )
+        return (*messages, Message("user", asked))
+
+    @staticmethod
+    def _question(
+        step: ChainStep,
+        instruction: str,
+        situation: str,
+        contacts: str | None,
+        earlier: list[dict[str, str]],
+        *,
+        guidance: str = "",
+        step_text: str = "",
+    ) -> str:
+        return render(
+            "compact_step.j2",
+            situation=situation,
+            contacts=contacts or "",
+            earlier=earlier,
+            title=step.title,
+            instruction=instruction,
+            step_text=step_text,
+            guidance=guidance,
+        )
+
+
+def _title(context: StyleContext, number: int) -> str:
+    step = next((s for s in context.skill.steps if s.number == number), None)
+    return step.title if step else f"Step {number}"
+
+
 _STYLES: dict[str, PromptStyle] = {}
 
 
@@ -175,3 +263,4 @@ def style_names() -> list[str]:
 
 
 register_style(FullStyle())
+register_style(CompactStyle())

@@ -119,11 +119,11 @@ class RunPrompts:
         worst = 0
         for step in self.steps:
             filler = [
-                Earlier(e.number, e.title, "x" * MIN_EARLIER_CHARS)
+                Earlier(e.number, e.title, "x" * MIN_EARLIER_CHARS, "x" * MIN_EARLIER_CHARS)
                 for e in placeholders(step, self.steps)
             ]
             messages = self._messages(
-                step, filler, self.profile.guidance(step.number, step.spec, {})
+                step, filler, self.profile.guidance(step.number, step.spec, self.inputs, {})
             )
             size = sum(self.count(m.content) for m in messages)
             worst = max(worst, size + answer_budget(step, self.window))
@@ -142,13 +142,18 @@ def build_request(
     """The request for `step`, given the earlier outputs (None: placeholders, for dry runs)."""
     budget = answer_budget(step, prompts.window)
     known = outputs or {}
-    guidance = prompts.profile.guidance(step.number, step.spec, known)
+    guidance = prompts.profile.guidance(step.number, step.spec, prompts.inputs, known)
     if outputs is None:
         earlier = placeholders(step, prompts.steps)
     else:
         titles = {s.number: s.title for s in prompts.steps}
         earlier = [
-            Earlier(n, titles.get(n, f"step {n}"), outputs[n].model_dump_json())
+            Earlier(
+                n,
+                titles.get(n, f"step {n}"),
+                outputs[n].model_dump_json(),
+                prompts.profile.digest(n, outputs[n]),
+            )
             for n in step.depends_on
         ]
     room = prompts.window - CONTEXT_MARGIN_TOKENS - budget - prompts.count(prompts.system)
@@ -175,9 +180,7 @@ def fit_messages(
         longest = max(range(len(items)), key=lambda i: len(items[i].json), default=None)
         if longest is None or len(items[longest].json) <= MIN_EARLIER_CHARS + len(TRIM_MARKER):
             break
-        item = items[longest]
-        keep = max(MIN_EARLIER_CHARS, len(item.json) // 2)
-        items[longest] = Earlier(item.number, item.title, item.json[:keep] + TRIM_MARKER)
+        items[longest] = items[longest].halved(MIN_EARLIER_CHARS, TRIM_MARKER)
         messages = prompts._messages(step, items, guidance)
     return messages
 

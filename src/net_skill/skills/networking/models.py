@@ -37,6 +37,7 @@ RelationshipType = Literal[
     "friend_or_family",
     "met_at_event",
     "online_connection",
+    "board_contact",
     "other",
 ]
 ConnectionPath = Literal["warm", "relevant", "cold"]
@@ -191,10 +192,27 @@ class Interviews(StepModel):
     preparations: Annotated[list[InterviewPrep], Asked(min=1)] = Field(max_length=5)
 
 
+def check_known_party(person: str, info: ValidationInfo) -> str:
+    """Validator body: a tracked or asked person must be a contact (Step 2) or target (Step 4).
+
+    Without the list in the validation context (a saved plan, re-read) any text passes.
+    """
+    context = info.context
+    people = context.get("people") if isinstance(context, dict) else None
+    if isinstance(people, list) and person and person not in people:
+        raise ValueError(
+            f"{person!r} is not one of the Step 2 contacts or Step 4 targets; "
+            "use one of them exactly as written there"
+        )
+    return person
+
+
 class TrackedRelationship(StepModel):
-    person: Short = Field(description="A contact or target (name from the situation or profile)")
+    person: Short = Field(description="A contact or target, exactly as written in Steps 2 and 4")
     strength: Strength
     reason_to_reach_out: Short
+
+    _known = field_validator("person")(check_known_party)
 
 
 class Maintenance(StepModel):
@@ -209,10 +227,12 @@ class Maintenance(StepModel):
 
 class Ask(StepModel):
     kind: AskKind
-    person: Short = Field(description="Who is asked: a name from the situation or a profile")
+    person: Short = Field(description="Who is asked: a contact or target from Steps 2 and 4")
     why_them: Short
     message: Annotated[str, Field(max_length=700), Asked(min=1)]
     timing: Short = Field(description="When to ask, given the relationship strength")
+
+    _known = field_validator("person")(check_known_party)
 
 
 class Asks(StepModel):

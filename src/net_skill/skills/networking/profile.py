@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from net_skill.names import candidate_names, constrain_name_fields
+from net_skill.names import constrain_name_fields
 from net_skill.outputs import Plan, StepModel, schema_of
 from net_skill.profile import (
     CriterionSpec,
@@ -16,13 +16,21 @@ from net_skill.profile import (
     SinglePromptSpec,
     SkillProfile,
     StepSpec,
+    WorkedExample,
 )
 from net_skill.skill import Skill
 from net_skill.skills.networking.baseline import SINGLE_PROMPT
 from net_skill.skills.networking.checks import NETWORKING_CRITERIA
+from net_skill.skills.networking.grounding import (
+    ground_audit,
+    ground_maintenance,
+    named_people,
+)
 from net_skill.skills.networking.models import (
     NETWORKING_STEP_DEPENDENCIES,
     NETWORKING_STEP_MODELS,
+    Maintenance,
+    NetworkAudit,
     TargetList,
 )
 from net_skill.skills.networking.plan import (
@@ -31,10 +39,13 @@ from net_skill.skills.networking.plan import (
     build_networking_plan,
 )
 from net_skill.skills.networking.render import render_networking_markdown
+from net_skill.skills.networking.worked import digest, worked_examples
 from net_skill.structured.paths import prefixed
 
 NAME_FIELDS = frozenset({"name", "via"})
 """Fields that hold a person's name: narrowed to the names found in the text."""
+PARTY_FIELDS = frozenset({"person"})
+"""Fields of Steps 7 and 8 that name a contact or target: narrowed to those of Steps 2 and 4."""
 
 _GUIDANCE: dict[int, str] = {
     1: "Pick the one primary goal that fits best; needs and helpers must follow from it.",
@@ -90,10 +101,25 @@ class NetworkingProfile(SkillProfile):
             for number, model in NETWORKING_STEP_MODELS.items()
         }
 
-    def guidance(self, number: int, spec: StepSpec, outputs: Mapping[int, BaseModel]) -> str:
+    def guidance(
+        self, number: int, spec: StepSpec, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> str:
         count = target_count_of(outputs)
         targets = f"1 to {count}" if count else "1 to the number of Step 4 targets"
-        return spec.guidance.replace("{targets}", targets)
+        text = spec.guidance.replace("{targets}", targets)
+        if number == 2:
+            people = named_people(inputs.source_text)
+            listed = "; ".join(
+                f"{p.name} ({p.description})" if p.description else p.name for p in people
+            )
+            text += f" The situation names: {listed}." if people else " It names nobody."
+        return text
+
+    def examples(self, number: int) -> Sequence[WorkedExample]:
+        return worked_examples().get(number, ())
+
+    def digest(self, number: int, output: BaseModel) -> str:
+        return digest(output)
 
     def rules(self, inputs: RunInputs) -> Sequence[str]:
         contacts = " or the contacts" if inputs.contacts else ""
@@ -106,19 +132,36 @@ class NetworkingProfile(SkillProfile):
         count = target_count_of(outputs)
         if count is not None:
             context["target_count"] = count
+        people = people_of(outputs)
+        if people:
+            context["people"] = people
         return context
 
     def answer_schema(
         self, number: int, spec: StepSpec, context: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """Name fields may only hold names found in the source text, and target numbers only
+        """Name fields may only hold the people the source text names (organisations left out),
+        Steps 7 and 8 only name Step 2 contacts and Step 4 targets, and target numbers are only
         the numbers of the actual Step 4 targets. Constrained decoding then makes an invented
         name or a dangling target impossible rather than merely rejected (a small model
         otherwise repeats the same mistake through every re-ask). Validators still check both.
         """
-        names = tuple(candidate_names(str(context.get("source_text", ""))))
+        names = tuple(p.name for p in named_people(str(context.get("source_text", ""))))
         count = context.get("target_count")
-        return _narrowed(spec.output_type, names, count if isinstance(count, int) else None)
+        people = tuple(context.get("people") or ())
+        return _narrowed(spec.output_type, names, count if isinstance(count, int) else None, people)
+
+    def ground(
+        self, number: int, output: BaseModel, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> BaseModel:
+        """Relationships, strengths and descriptions of named contacts come from the
+        situation's own words; tracked contacts keep the strength the audit gave them."""
+        if isinstance(output, NetworkAudit):
+            return ground_audit(output, inputs.source_text)
+        if isinstance(output, Maintenance):
+            audit = outputs.get(2)
+            return ground_maintenance(output, audit if isinstance(audit, NetworkAudit) else None)
+        return output
 
     def build_plan(
         self,
@@ -162,15 +205,50 @@ def target_count_of(outputs: Mapping[int, BaseModel]) -> int | None:
     return len(step4.targets) if isinstance(step4, TargetList) else None
 
 
+def people_of(outputs: Mapping[int, BaseModel]) -> list[str]:
+    """The Step 2 contacts and Step 4 targets, as Steps 7 and 8 must name them."""
+    people: list[str] = []
+    audit, targets = outputs.get(2), outputs.get(4)
+    if isinstance(audit, NetworkAudit):
+        people += [c.name or c.description for c in audit.contacts]
+    if isinstance(targets, TargetList):
+        people += [t.label for t in targets.targets]
+    return [p for p in dict.fromkeys(people) if p.strip()]
+
+
 @lru_cache(maxsize=256)
 def _narrowed(
-    output_type: type[StepModel], names: tuple[str, ...], target_count: int | None
+    output_type: type[StepModel],
+    names: tuple[str, ...],
+    target_count: int | None,
+    people: tuple[str, ...],
 ) -> dict[str, Any]:
     # Shared between calls: treat the result as read-only.
     narrowed = constrain_name_fields(schema_of(output_type), list(names), NAME_FIELDS)
     if target_count is not None:
         _constrain_target_numbers(narrowed, target_count)
+    if people:
+        _constrain_strings(narrowed, PARTY_FIELDS, list(people))
     return narrowed
+
+
+def _constrain_strings(node: Any, fields: frozenset[str], allowed: list[str]) -> None:
+    """Replace every string property named in `fields` by an enum of `allowed`, in place."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for key in fields & set(properties):
+                prop = properties[key]
+                if isinstance(prop, dict) and prop.get("type") == "string":
+                    described = (
+                        {"description": prop["description"]} if "description" in prop else {}
+                    )
+                    properties[key] = {"type": "string", "enum": allowed, **described}
+        for value in node.values():
+            _constrain_strings(value, fields, allowed)
+    elif isinstance(node, list):
+        for value in node:
+            _constrain_strings(value, fields, allowed)
 
 
 def _constrain_target_numbers(node: Any, count: int) -> None:

@@ -1,0 +1,400 @@
+"""What the situation itself says about the people in it, read in code.
+
+A 135M model cannot be trusted to tell "my former manager Dana" from "my cousin Dana"; the
+words next to a name can. For each person the situation names, this module finds the clause
+around the name and reads from it the relationship (cue words before or after the name), the
+strength (explicit cues only: "close friend", "lost touch"), and a short description (what the
+sentence says after the name). `ground_audit` then corrects the Step 2 contacts, and
+`ground_maintenance` gives tracked contacts the strength the audit found, so the model only
+fills what needs language (relevance, gaps, reasons).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from net_skill.names import candidate_names
+from net_skill.skills.networking.models import (
+    Maintenance,
+    NetworkAudit,
+    RelationshipType,
+    Strength,
+)
+
+_BEFORE = 70
+"""Characters before a name searched for cue words (within its sentence)."""
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _cues(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((label, re.compile(pattern, re.IGNORECASE)) for label, pattern in pairs)
+
+
+RELATIONSHIP_CUES = _cues(
+    (
+        "board_contact",
+        r"\bboard (?:chair|member|director)s?\b|\btrustees?\b|\bchair of (?:the|our) board\b",
+    ),
+    (
+        "former_colleague",
+        r"(?:\b(?:former|old|previous|past|ex)\s+|\bex-\s*)(?:\w+\s+)?(?:manager|boss|"
+        r"colleague|co-?worker|teammate|supervisor|lead|director|report|employer|client|"
+        r"ceo|cto|cfo|coo|vp|head|founder|partner)s?\b|"
+        r"\bused to (?:work|report) (?:with|for|to)\b|\bworked (?:with|for|under|together)\b|"
+        r"\b(?:antigu[oa]|ex) (?:jef[ea]|compañer[oa]|coleg[ao])\b|\bexcompañer[oa]s?\b|"
+        r"\bancien(?:ne)? (?:collègue|manager|chef|cheffe|responsable|patron(?:ne)?)\b|"
+        r"\behemalige[rn]? (?:Kolleg(?:e|in)|Chef(?:in)?|Vorgesetzte[rn]?)\b",
+    ),
+    (
+        "friend_or_family",
+        r"\b(?:cousin|cousine|sister|brother|aunt|uncle|niece|nephew|mother|father|mom|dad|"
+        r"mum|wife|husband|partner|fiancée?|friend|neighbou?r|room-?mate|flatmate|in-law|"
+        r"godmother|godfather|primo|prima|hermano|hermana|amig[oa]|tí[oa]|vecin[oa]|"
+        r"frère|sœur|ami|amie|oncle|tante|Bruder|Schwester|Freund(?:in)?|Onkel|Tante)s?\b",
+    ),
+    (
+        "alumni",
+        r"\bclassmates?\b|\balumn(?:us|a|i|ae)\b|\b(?:went to|studied at|studied with) "
+        r"(?:school|college|university|uni|grad school)\b|\b(?:professor|advisor|adviser|"
+        r"supervisor at (?:university|uni)|thesis advisor|tutor|lecturer|teacher)s?\b|"
+        r"\bfrom (?:my |our )?(?:university|college|school|mba|bootcamp|program(?:me)?|"
+        r"cohort|class)\b|\bcompañer[oa] de (?:clase|universidad|estudios)\b|"
+        r"\bstudienfreund(?:in)?\b|\bkommiliton(?:e|in)\b|\bcamarade de promo\b",
+    ),
+    (
+        "met_at_event",
+        r"\bmet\b[^.;]{0,40}\b(?:at|during)\b|\bconocí\b|\bconheci\b|\brencontré\b|"
+        r"\b(?:conference|meetup|hackathon|summit|workshop) (?:contact|acquaintance)\b",
+    ),
+    (
+        "online_connection",
+        r"\b(?:on|via|through|from) (?:linkedin|twitter|x\.com|slack|discord|reddit|"
+        r"github|mastodon|bluesky)\b",
+    ),
+    (
+        "current_colleague",
+        r"\b(?:my|our)\s+(?:\w+\s+)?(?:manager|boss|colleague|co-?worker|teammate|"
+        r"supervisor|team lead|director|cto|ceo|vp)s?\b|\bworks? with me\b|"
+        r"\bon my team\b|\b(?:mi|nuestro) (?:jef[ea]|compañer[oa] de trabajo)\b|"
+        r"\bmon (?:collègue|manager|chef)\b|\bmein(?:e)? (?:Kolleg(?:e|in)|Chef(?:in)?)\b",
+    ),
+)
+"""Cue words per relationship, most specific first (a former manager is a former colleague)."""
+
+STRENGTH_CUES = _cues(
+    (
+        "dormant",
+        r"\b(?:lost touch|haven'?t (?:talked|spoken|been in touch)|not (?:talked|spoken) "
+        r"(?:to|with) (?:him|her|them) (?:in|for)|years since|out of touch)\b",
+    ),
+    (
+        "strong",
+        r"\b(?:close|best|good) (?:friend|friends)\b|\b(?:talk|speak|meet|see)s? "
+        r"(?:to |with )?(?:\w+ )?(?:every|each) (?:week|day|month)\b|\bstill talk\b|"
+        r"\bwe(?:'re| are) close\b|\bmentors? me\b",
+    ),
+    (
+        "weak",
+        r"\bmet (?:\w+ )?once\b|\bbarely know\b|\bbriefly\b|\bonly met\b|\bacquaintance\b",
+    ),
+)
+
+EXPLICIT_STRENGTH = _cues(*((s, rf"\b{s}\b") for s in ("strong", "medium", "weak", "dormant")))
+"""A strength stated outright about a person ("Julia Novak (met at RSA, weak)")."""
+
+_SENTENCE_END = re.compile(r"[.!?;\n。！？]")
+_LEAD_IN = re.compile(
+    r"^[\s,;:–—-]*(?:(?:who|that)\s+)?(?:is|was|'s|are|were)?\s*(?:now|currently|still)?\s*",
+    re.IGNORECASE,
+)
+_ORG_BEFORE = re.compile(
+    r"\b(?:at|in|for|from|joined|join|with|of|by|into|to|em|en|à|au|dans|bei|im|"
+    r"nach|aus|na|no|del)(?:\s+the)?\s*$",
+    re.IGNORECASE,
+)
+_ORG_SUFFIX = re.compile(
+    r"^\s*(?:Inc|Ltd|LLC|GmbH|Corp|Co|plc|AG|SA|University|College|Institute|Labs?|Group|"
+    r"Foundation|Bank|Hospital|School|firm|company|startup|team|agency|code|method|"
+    r"conference|office)\b"
+)
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the situation says around one person's name."""
+
+    name: str
+    relationship: RelationshipType | None
+    strength: Strength | None
+    description: str
+
+
+_LEADING_WORDS = frozenset(
+    {
+        "my",
+        "our",
+        "mi",
+        "mis",
+        "nuestro",
+        "nuestra",
+        "mon",
+        "ma",
+        "mes",
+        "notre",
+        "mein",
+        "meine",
+        "meinem",
+        "meinen",
+        "unser",
+        "unsere",
+        "meu",
+        "minha",
+        "nosso",
+        "nossa",
+        "il",
+        "la",
+        "le",
+        "el",
+        "los",
+        "las",
+        "der",
+        "die",
+        "das",
+        "ein",
+        "eine",
+        "un",
+        "una",
+        "a",
+        "an",
+        "the",
+        "i",
+        "ich",
+        "je",
+        "yo",
+        "eu",
+        "soy",
+        "sou",
+        "suis",
+        "bin",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+    }
+)
+_TITLE_CASE = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]*(?:['’-]?[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)+$")
+_PARTICLES = _words("de da del della di do dos das van von der den la le bin al ibn ter")
+_RELATION_NOUNS = _words(
+    "studienfreund studienfreundin kollege kollegin freund freundin chef chefin cousin cousine "
+    "bruder schwester mentor mentorin nachbar nachbarin professor professorin "
+    "excompañero excompañera compañero compañera amigo amiga jefe jefa primo prima "
+    "collègue ami amie cheffe patron patronne colega chefe"
+)
+_HONORIFIC = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Sra|Mme|Herr|Frau)\.?\s+([A-ZÀ-ÖØ-Þ][\w'’-]+)"
+)
+_HONORIFIC_DOT = re.compile(r"\b(Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Sra|Mme)\.")
+_ORG_WORDS = _words(
+    "foundation university college institute bank group labs lab inc ltd llc gmbh corp "
+    "school hospital agency partners capital ventures society council association"
+)
+_RELATION_WORDS = re.compile(
+    r"\b(?:manager|boss|colleague|co-?worker|teammate|cousin|sister|brother|friend|aunt|"
+    r"uncle|mentor|advisor|adviser|professor|classmate|roommate|neighbou?r|partner|wife|"
+    r"husband|chair|predecessor|lead|director|founder|recruiter)\s*$",
+    re.IGNORECASE,
+)
+
+
+def named_people(text: str) -> list[PersonFacts]:
+    """People the text names (not organisations), with what it says about each.
+
+    A person's name is two or three title-case words (possessives and articles before it
+    dropped: "Mein Studienfreund Jonas Weber" gives "Jonas Weber"), or one such word right
+    after a relation word ("my cousin Dana"), that the text never uses as an organisation.
+    """
+    text = _HONORIFIC_DOT.sub(lambda m: m.group(1) + " ", text)  # "Mr." ends no sentence
+    names = _person_names(text)
+    spans = sorted(
+        (m.start(), m.end(), name)
+        for name in names
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    )
+    found: dict[str, PersonFacts] = {}
+    for index, (start, end, name) in enumerate(spans):
+        previous_end = spans[index - 1][1] if index else 0
+        next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+        before, after = _clause(text, start, end, previous_end, next_start)
+        facts = _facts(name, before, after)
+        old = found.get(name)
+        found[name] = facts if old is None else _merge(old, facts)
+    return [found[n] for n in names if n in found]
+
+
+def _person_names(text: str) -> list[str]:
+    names: list[str] = []
+    for candidate in [*candidate_names(text), *_HONORIFIC.findall(text)]:
+        words = candidate.split()
+        while words and (
+            words[0].casefold() in _LEADING_WORDS
+            or (len(words) > 2 and words[0].casefold() in _RELATION_NOUNS)
+        ):
+            words = words[1:]
+        if len(words) > 3:
+            words = words[-2:]
+        name = " ".join(words)
+        if name and not re.search(r"[A-Za-zÀ-ÿ]", name):  # a script without letter case
+            names.append(name)
+            continue
+        well_formed = bool(words) and words[0] not in _PARTICLES
+        well_formed = well_formed and all(_TITLE_CASE.match(w) or w in _PARTICLES for w in words)
+        if name in names or not well_formed or _ORG_WORDS & {w.casefold() for w in words}:
+            continue
+        spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+        if not spans or all(_looks_like_org(text, s, e) for s, e in spans):
+            continue
+        single_ok = any(
+            _RELATION_WORDS.search(text[max(0, s - 40) : s])
+            or _HONORIFIC.search(text[max(0, s - 6) : s + len(name)])
+            for s, _ in spans
+        )
+        if len(words) >= 2 or single_ok:
+            names.append(name)
+    return [n for n in names if not any(n != m and n in m.split() for m in names)]
+
+
+def _looks_like_org(text: str, start: int, end: int) -> bool:
+    return bool(_ORG_BEFORE.search(text[max(0, start - 12) : start])) or bool(
+        _ORG_SUFFIX.match(text[end:])
+    )
+
+
+def _facts(name: str, before: str, after: str) -> PersonFacts:
+    context = f"{before} {after}"
+    relationship = _first(RELATIONSHIP_CUES, before) or _first(RELATIONSHIP_CUES, context)
+    strength = _first(STRENGTH_CUES, context) or _first(EXPLICIT_STRENGTH, after)
+    return PersonFacts(
+        name,
+        cast("RelationshipType | None", relationship),
+        cast("Strength | None", strength),
+        _describe(before, after),
+    )
+
+
+def _merge(old: PersonFacts, new: PersonFacts) -> PersonFacts:
+    return PersonFacts(
+        old.name,
+        old.relationship or new.relationship,
+        old.strength or new.strength,
+        old.description or new.description,
+    )
+
+
+def _clause(text: str, start: int, end: int, previous_end: int, next_start: int) -> tuple[str, str]:
+    """The words about the name at `start:end`: before it (since the sentence start or the
+    previous name, at most `_BEFORE` characters) and after it (to the sentence end or the next
+    name; a parenthesis right after the name is taken whole)."""
+    head = text[max(previous_end, start - _BEFORE) : start]
+    cut = [m.end() for m in _SENTENCE_END.finditer(head)]
+    closed = head.rfind(")")  # what a parenthesis said was about someone before
+    before = head[max([*cut, closed + 1]) :]
+    rest = text[end:next_start]
+    if rest.lstrip().startswith("("):
+        closing = rest.find(")")
+        return before.strip(), rest.lstrip()[1 : closing if closing > 0 else None].strip()
+    tail = _SENTENCE_END.search(rest)
+    return before.strip(" ,;:–—-)"), rest[: tail.start() if tail else len(rest)].strip()
+
+
+def _first(cues: Sequence[tuple[str, re.Pattern[str]]], text: str) -> str | None:
+    for label, pattern in cues:
+        if pattern.search(text):
+            return label
+    return None
+
+
+_ROLE_BEFORE = re.compile(
+    r"(?:\b(?:my|our|a|an|the)\s+)((?:[\w'-]+\s+){0,3}?[\w'-]+)\s*,?\s*$", re.IGNORECASE
+)
+
+
+def _describe(before: str, after: str) -> str:
+    """`my former manager` + `is now a group PM at Fabrikam` -> `Former manager, now a group PM
+    at Fabrikam`."""
+    role_match = _ROLE_BEFORE.search(before)
+    role = role_match.group(1).strip() if role_match else ""
+    if not role and _RELATION_WORDS.search(before):
+        role = " ".join(before.split()[-3:])
+    role = re.sub(r"\s*\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Sra|Mme)\.?\s*$", "", role)
+    said = _LEAD_IN.sub("", after).strip(" ,;:–—-()")
+    said = re.sub(r",?\s*\b(?:strong|medium|weak|dormant)\s*$", "", said, flags=re.IGNORECASE)
+    if not role and re.search(r"\bmet\s*$", before, re.IGNORECASE) and said:
+        said = "met " + said
+    if len(said.split()) < 3 and role:
+        said = ""
+    said = re.sub(r"^(?:a|an)\s+", lambda m: m.group(0).lower(), said)
+    parts = [p for p in (role, said) if p]
+    text = ", ".join(parts)[:160].strip()
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
+    """The audit with each named contact's relationship, strength and description as the
+    situation states them (where it states them), and organisations taken out of the list."""
+    facts = {p.name: p for p in named_people(text)}
+    people = {n.casefold() for n in facts}
+    contacts = []
+    for contact in audit.contacts:
+        if contact.name is None:
+            contacts.append(contact)
+            continue
+        known = facts.get(contact.name) or _by_part(facts, contact.name)
+        if known is None:
+            if contact.name.casefold() not in people and _is_org_everywhere(contact.name, text):
+                continue
+            contacts.append(contact)
+            continue
+        update: dict[str, object] = {}
+        if known.relationship:
+            update["relationship"] = known.relationship
+        if known.strength:
+            update["strength"] = known.strength
+        if known.description and not _shares_words(contact.description, known.description):
+            update["description"] = known.description
+        contacts.append(contact.model_copy(update=update))
+    return audit.model_copy(update={"contacts": contacts})
+
+
+def ground_maintenance(maintenance: Maintenance, audit: NetworkAudit | None) -> Maintenance:
+    """Tracked contacts keep the strength the audit gave them."""
+    if audit is None:
+        return maintenance
+    strengths = {c.name or c.description: c.strength for c in audit.contacts}
+    relationships = [
+        r.model_copy(update={"strength": strengths[r.person]}) if r.person in strengths else r
+        for r in maintenance.relationships
+    ]
+    return maintenance.model_copy(update={"relationships": relationships})
+
+
+def _by_part(facts: dict[str, PersonFacts], name: str) -> PersonFacts | None:
+    matches = [f for n, f in facts.items() if name in n.split() or n in name.split()]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _is_org_everywhere(name: str, text: str) -> bool:
+    spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+    return bool(spans) and all(_looks_like_org(text, s, e) for s, e in spans)
+
+
+def _shares_words(first: str, second: str) -> bool:
+    words = {w for w in re.findall(r"\w{4,}", first.casefold())}
+    return bool(words & set(re.findall(r"\w{4,}", second.casefold())))
