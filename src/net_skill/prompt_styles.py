@@ -85,8 +85,18 @@ class StepPrompt:
     guidance: str
 
 
+@dataclass(frozen=True)
+class AnswerLimits:
+    """Tighter caps on what a style asks for: a small model fills every list to its maximum
+    and every text to its length limit, and each extra item is one more chance of junk."""
+
+    max_items: int | None = None
+    max_length: int | None = None
+
+
 class PromptStyle(ABC):
     name: str
+    limits: AnswerLimits = AnswerLimits()
 
     @abstractmethod
     def system(self, context: StyleContext, *, room: int | None) -> str:
@@ -171,6 +181,7 @@ class CompactStyle(PromptStyle):
     """A short question per step, with a worked example of its answer as an earlier turn."""
 
     name = "compact"
+    limits = AnswerLimits(max_items=3, max_length=220)
 
     def system(self, context: StyleContext, *, room: int | None) -> str:
         blocks = "<situation>" + (", <contacts>" if context.inputs.contacts else "")

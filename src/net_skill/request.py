@@ -23,6 +23,7 @@ Fitting the model's context window (`Backend.context_window`, `Backend.count_tok
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,6 +34,7 @@ from net_skill.backends.base import Backend, Message
 from net_skill.chain import ChainStep, answer_budget
 from net_skill.profile import RunInputs, SkillProfile
 from net_skill.prompt_styles import (
+    AnswerLimits,
     Earlier,
     PromptStyle,
     StepPrompt,
@@ -159,11 +161,12 @@ def build_request(
     room = prompts.window - CONTEXT_MARGIN_TOKENS - budget - prompts.count(prompts.system)
     messages = fit_messages(prompts, step, earlier, guidance, room)
     context = prompts.profile.validation_context(prompts.inputs, known)
+    schema = prompts.profile.answer_schema(step.number, step.spec, context)
     return StepRequest(
         step=step,
         system=prompts.system,
         messages=messages,
-        schema=prompts.profile.answer_schema(step.number, step.spec, context),
+        schema=limited(schema, prompts.style.limits),
         schema_name=step.output_type.__name__,
         max_tokens=budget,
         validation_context=context,
@@ -183,6 +186,30 @@ def fit_messages(
         items[longest] = items[longest].halved(MIN_EARLIER_CHARS, TRIM_MARKER)
         messages = prompts._messages(step, items, guidance)
     return messages
+
+
+def limited(schema: dict[str, Any], limits: AnswerLimits) -> dict[str, Any]:
+    """`schema` with list sizes and text lengths capped (a copy; `schema` itself is shared)."""
+    if limits.max_items is None and limits.max_length is None:
+        return schema
+    capped = copy.deepcopy(schema)
+    _cap(capped, limits)
+    return capped
+
+
+def _cap(node: Any, limits: AnswerLimits) -> None:
+    if isinstance(node, dict):
+        for key, low, bound in (
+            ("maxItems", "minItems", limits.max_items),
+            ("maxLength", "minLength", limits.max_length),
+        ):
+            if bound is not None and isinstance(node.get(key), int):
+                node[key] = min(node[key], max(bound, int(node.get(low, 0))))  # minimums stay
+        for value in node.values():
+            _cap(value, limits)
+    elif isinstance(node, list):
+        for value in node:
+            _cap(value, limits)
 
 
 def placeholders(step: ChainStep, steps: Sequence[ChainStep]) -> list[Earlier]:
