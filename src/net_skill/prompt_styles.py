@@ -196,11 +196,13 @@ class CompactStyle(PromptStyle):
             )
         return text
 
+    show_example = True
+
     def messages(self, context: StyleContext, question: StepPrompt) -> tuple[Message, ...]:
         step, profile = question.step, context.profile
-        examples = profile.examples(step.number)
-        instruction = step.spec.instruction or f"Apply this step ({step.title}) to the situation."
-        shown_text = "" if examples else step.text
+        examples = profile.examples(step.number) if self.show_example else ()
+        instruction = step.spec.instruction or "apply this step of the procedure to the situation."
+        shown_text = "" if step.spec.instruction else step.text
         messages: list[Message] = []
         for example in examples[:1]:
             earlier = [
@@ -223,6 +225,9 @@ class CompactStyle(PromptStyle):
             guidance=question.guidance,
             step_text=shown_text,
         )
+        if not examples:
+            asked += f"\nAnswer in the {step.output_type.__name__} format, shaped like this:\n"
+            asked += schema_text(step.output_type)
         return (*messages, Message("user", asked))
 
     @staticmethod
@@ -246,6 +251,13 @@ class CompactStyle(PromptStyle):
             step_text=step_text,
             guidance=guidance,
         )
+
+
+class BriefStyle(CompactStyle):
+    """The compact question without a worked example: the answer's outline instead."""
+
+    name = "brief"
+    show_example = False
 
 
 def _title(context: StyleContext, number: int) -> str:
@@ -275,3 +287,4 @@ def style_names() -> list[str]:
 
 register_style(FullStyle())
 register_style(CompactStyle())
+register_style(BriefStyle())

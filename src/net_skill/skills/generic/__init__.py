@@ -22,7 +22,6 @@ GUIDANCE = (
     "Report this step: a summary, the findings, the concrete actions and any open questions, "
     "all specific to the situation."
 )
-INSTRUCTION = "Report this step for the situation: a summary, findings, actions, open questions."
 
 
 Item = Annotated[str, Field(max_length=300), Asked(min=1)]
@@ -54,7 +53,7 @@ class GenericProfile(SkillProfile):
     plan_type: ClassVar[type[Plan]] = GenericPlan
 
     def steps(self, skill: Skill) -> Mapping[int, StepSpec]:
-        spec = StepSpec(GenericStepReport, guidance=GUIDANCE, instruction=INSTRUCTION)
+        spec = StepSpec(GenericStepReport, guidance=GUIDANCE)
         return {s.number: spec for s in skill.steps} if skill.steps else {1: spec}
 
     def build_plan(
