@@ -26,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from net_skill.quality import QualityContext, inspect_output
+
 from net_skill import run_skill
 from net_skill.backends.local import LocalBackend
 from net_skill.errors import NetSkillError
@@ -33,7 +35,6 @@ from net_skill.eval.criteria import criteria_for
 from net_skill.eval.scoring import check_plan
 from net_skill.loader import load_bundled_skill
 from net_skill.outputs import Plan
-from net_skill.quality import QualityContext, inspect_output
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "evals" / "cases.jsonl"
@@ -48,8 +49,17 @@ DEFAULT_CASES = (
     "relocation-singapore",
 )
 TODAY = date(2026, 12, 2)
-DERIVED = {"skill_id", "situation", "today", "unanswered", "follow_up_rule", "cadences",
-           "relationship_cadences", "schedule", "thank_you_within_hours"}
+DERIVED = {
+    "skill_id",
+    "situation",
+    "today",
+    "unanswered",
+    "follow_up_rule",
+    "cadences",
+    "relationship_cadences",
+    "schedule",
+    "thank_you_within_hours",
+}
 
 
 @dataclass
@@ -127,7 +137,9 @@ def summarise(style: str, samples: int, outcomes: list[Outcome]) -> dict[str, An
         "with_plan": len(planned),
         "values": values,
         "degenerate": sum(len(o.degenerate) for o in planned),
-        "unanswered_share": round(sum(o.unanswered for o in planned) / values, 3) if values else None,
+        "unanswered_share": round(sum(o.unanswered for o in planned) / values, 3)
+        if values
+        else None,
         "criteria_passed": criteria,
         "median_s": round(statistics.median(o.seconds for o in outcomes), 1) if outcomes else None,
     }

@@ -86,9 +86,9 @@ class SinglePromptSpec:
     """The whole skill asked as one prompt (the single-prompt baseline of `eval`)."""
 
     output_type: type[StepModel]
-    guidance: str = ""
-    outputs: Callable[[StepModel], dict[int, BaseModel]] = field(default=lambda answer: {})
+    outputs: Callable[[StepModel], dict[int, BaseModel]]
     """The step outputs inside one answer, by step number."""
+    guidance: str = ""
 
 
 @dataclass(frozen=True)

@@ -221,5 +221,5 @@ def placeholders(step: ChainStep, steps: Sequence[ChainStep]) -> list[Earlier]:
     ]
 
 
-def _no_count(text: str) -> int:
+def _no_count(_text: str) -> int:
     return 0

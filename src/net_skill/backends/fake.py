@@ -13,6 +13,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
+from typing_extensions import override
+
 from net_skill.backends.base import (
     Backend,
     Completion,
@@ -101,6 +103,7 @@ class FakeBackend(Backend):
         instance: dict[str, Any] = minimal_instance(request.schema)
         return instance
 
+    @override
     def estimate_cost(self, usage: Usage) -> float | None:
         return 0.0
 

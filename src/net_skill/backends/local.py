@@ -36,6 +36,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import override
+
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Usage
 from net_skill.errors import BackendError, ConfigurationError, NoAnswerError
 
@@ -316,6 +318,7 @@ class LocalBackend(Backend):
         """Tokens of `text` by the model's own tokenizer (loads the model on first use)."""
         return len(_load(self._key).tokenize(text))
 
+    @override
     def estimate_cost(self, usage: Usage) -> float | None:
         return 0.0
 

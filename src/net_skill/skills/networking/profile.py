@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
+from typing_extensions import override
 
 from net_skill.names import constrain_name_fields
 from net_skill.outputs import Plan, StepModel, schema_of
@@ -87,9 +88,11 @@ class NetworkingProfile(SkillProfile):
     skill_id: ClassVar[str] = "net"
     plan_type: ClassVar[type[Plan]] = NetworkingPlan
 
+    @override
     def accepts(self, skill: Skill) -> bool:
         return [s.number for s in skill.steps] == list(NETWORKING_STEP_MODELS)
 
+    @override
     def steps(self, skill: Skill) -> Mapping[int, StepSpec]:
         return {
             number: StepSpec(
@@ -101,6 +104,7 @@ class NetworkingProfile(SkillProfile):
             for number, model in NETWORKING_STEP_MODELS.items()
         }
 
+    @override
     def guidance(
         self, number: int, spec: StepSpec, inputs: RunInputs, outputs: Mapping[int, BaseModel]
     ) -> str:
@@ -115,16 +119,20 @@ class NetworkingProfile(SkillProfile):
             text += f" The situation names: {listed}." if people else " It names nobody."
         return text
 
+    @override
     def examples(self, number: int) -> Sequence[WorkedExample]:
         return worked_examples().get(number, ())
 
+    @override
     def digest(self, number: int, output: BaseModel) -> str:
         return digest(output)
 
+    @override
     def rules(self, inputs: RunInputs) -> Sequence[str]:
         contacts = " or the contacts" if inputs.contacts else ""
         return tuple(rule.replace("{contacts}", contacts) for rule in RULES)
 
+    @override
     def validation_context(
         self, inputs: RunInputs, outputs: Mapping[int, BaseModel]
     ) -> dict[str, Any]:
@@ -137,6 +145,7 @@ class NetworkingProfile(SkillProfile):
             context["people"] = people
         return context
 
+    @override
     def answer_schema(
         self, number: int, spec: StepSpec, context: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -151,6 +160,7 @@ class NetworkingProfile(SkillProfile):
         people = tuple(context.get("people") or ())
         return _narrowed(spec.output_type, names, count if isinstance(count, int) else None, people)
 
+    @override
     def ground(
         self, number: int, output: BaseModel, inputs: RunInputs, outputs: Mapping[int, BaseModel]
     ) -> BaseModel:
@@ -163,6 +173,7 @@ class NetworkingProfile(SkillProfile):
             return ground_maintenance(output, audit if isinstance(audit, NetworkAudit) else None)
         return output
 
+    @override
     def build_plan(
         self,
         skill: Skill,
@@ -183,16 +194,20 @@ class NetworkingProfile(SkillProfile):
             unanswered=paths,
         )
 
+    @override
     def render_markdown(self, plan: Plan) -> str:
         assert isinstance(plan, NetworkingPlan)
         return render_networking_markdown(plan)
 
+    @override
     def single_prompt(self, skill: Skill) -> SinglePromptSpec:
         return SINGLE_PROMPT
 
+    @override
     def criteria(self) -> Mapping[str, CriterionSpec]:
         return NETWORKING_CRITERIA
 
+    @override
     def tool_notes(self) -> str:
         return (
             "People are never invented: only names that appear in the situation or contacts "
