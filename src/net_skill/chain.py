@@ -47,6 +47,11 @@ class ChainStep:
     def tag(self) -> str:
         return f"step-{self.number}"
 
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The answer's own JSON schema (before a profile narrows it for a run)."""
+        return self.spec.schema or schema_of(self.spec.output_type)
+
 
 def chain_steps(skill: Skill, profile: SkillProfile) -> list[ChainStep]:
     """The steps to run, in order; a skill without steps runs as one step."""
@@ -84,7 +89,7 @@ def _chain_step(
         checklist=checklist,
         spec=spec,
         depends_on=depends_on,
-        max_tokens=answer_token_cap(schema_of(spec.output_type)),
+        max_tokens=answer_token_cap(spec.schema or schema_of(spec.output_type)),
     )
 
 

@@ -24,6 +24,7 @@ import yaml
 from net_skill._markdown import MAX_BLOCK_DEPTH, MAX_LIST_DEPTH, VERIFICATION, WHEN_TO_USE, Outline
 from net_skill._steps import MAX_STEPS, read_steps
 from net_skill.arguments import PLACEHOLDER, skill_text_with_arguments, substitute_arguments
+from net_skill.declared import DECLARED_KEYS, declared_schema
 from net_skill.errors import ConfigurationError, SkillParseError
 from net_skill.skill import Skill, SkillNote
 
@@ -165,6 +166,10 @@ def _parse_cached(text: str, path: Path | None) -> Skill:
     verification = outline.flat_items(VERIFICATION)
     _check_verification(outline, verification)
     notes.extend(outline.notes)
+    declared = {
+        key: declared_schema(meta.get(key), key, path=path, line=_key_line(front, key))
+        for key in DECLARED_KEYS
+    }
     return Skill(
         id=_skill_id(name, path),
         name=name,
@@ -178,7 +183,17 @@ def _parse_cached(text: str, path: Path | None) -> Skill:
         verification=tuple(verification),
         when_to_use=tuple(outline.flat_items(WHEN_TO_USE)),
         notes=_capped(notes),
+        input_schema=declared["input_schema"],
+        output_schema=declared["output_schema"],
     )
+
+
+def _key_line(front: str, key: str) -> int | None:
+    """The file line of a top-level frontmatter key (the `---` line is line 1)."""
+    for number, line in enumerate(front.splitlines(), start=2):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
 
 
 def _clean_text(text: str, path: Path | None) -> str:

@@ -79,6 +79,8 @@ class StepSpec:
     guidance: str = ""
     instruction: str = ""
     """One short sentence saying what to write (the compact prompt's whole question)."""
+    schema: dict[str, Any] | None = None
+    """The answer's JSON schema when it is not the output type's own (a declared output)."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ class SkillProfile(ABC):
         """The JSON schema sent for a step, narrowed to what this run allows (default: as is).
 
         The result may be shared between calls (cached): treat it as read-only."""
-        return schema_of(spec.output_type)
+        return spec.schema or schema_of(spec.output_type)
 
     def answer_checks(
         self, number: int, inputs: RunInputs, outputs: Mapping[int, BaseModel]

@@ -24,7 +24,7 @@ from net_skill.chain import ChainStep
 from net_skill.errors import InputError
 from net_skill.profile import RunInputs, SkillProfile
 from net_skill.prompts import delimit, render
-from net_skill.schema_outline import schema_text
+from net_skill.schema_outline import outline, schema_text
 from net_skill.skill import Skill
 
 TokenCounter = Callable[[str], int]
@@ -172,7 +172,7 @@ class FullStyle(PromptStyle):
             ],
             guidance=question.guidance,
             schema_name=step.output_type.__name__,
-            schema=schema_text(step.output_type),
+            schema=outline_of(step),
         )
         return (Message("user", text),)
 
@@ -227,7 +227,7 @@ class CompactStyle(PromptStyle):
         )
         if not examples:
             asked += f"\nAnswer in the {step.output_type.__name__} format, shaped like this:\n"
-            asked += schema_text(step.output_type)
+            asked += outline_of(step)
         return (*messages, Message("user", asked))
 
     @staticmethod
@@ -258,6 +258,10 @@ class BriefStyle(CompactStyle):
 
     name = "brief"
     show_example = False
+
+
+def outline_of(step: ChainStep) -> str:
+    return outline(step.spec.schema) if step.spec.schema else schema_text(step.output_type)
 
 
 def _title(context: StyleContext, number: int) -> str:

@@ -145,6 +145,10 @@ class Skill:
     when_to_use: tuple[str, ...] = ()
     notes: tuple[SkillNote, ...] = ()
     """The loader's warnings, with their lines."""
+    input_schema: dict[str, Any] | None = None
+    """A JSON Schema of the skill's input, declared in its frontmatter (`net_skill.declared`)."""
+    output_schema: dict[str, Any] | None = None
+    """A JSON Schema of the skill's result, declared in its frontmatter."""
 
     @property
     def warnings(self) -> tuple[str, ...]:
