@@ -102,14 +102,21 @@ _HIRAGANA_ONLY = re.compile(f"[{_HIRAGANA}]+")
 
 
 @cache
-def _spaced_word() -> re.Pattern[str]:
-    """A word of a script written with spaces: letters and their combining marks, with inner
-    apostrophes and hyphens. Built on first use (the table of marks takes ~20 ms to build)."""
-    marks = _ranges(
+def _spaced_word(digits: bool = False) -> re.Pattern[str]:
+    """A word of a script written with spaces: letters (and digits if asked) with their combining
+    marks, and inner apostrophes and hyphens. Built on first use (the table of marks takes about
+    20 ms to build)."""
+    marks = _marks()
+    letter = rf"(?:[^\W_]|[{marks}])" if digits else rf"(?:[^\W\d_]|[{marks}])"
+    return re.compile(rf"{letter}+(?:['-]{letter}+)*")
+
+
+@cache
+def _marks() -> str:
+    """A regex character class body holding every combining mark (categories Mn, Mc, Me)."""
+    return _ranges(
         code for code in range(0x0300, 0x20000) if unicodedata.category(chr(code))[0] == "M"
     )
-    letter = rf"(?:[^\W\d_]|[{marks}])"
-    return re.compile(rf"{letter}+(?:['-]{letter}+)*")
 
 
 def _ranges(codes: Iterable[int]) -> str:
@@ -138,10 +145,10 @@ def _bigrams(run: str) -> Iterator[str]:
             yield run[i : i + 2]
 
 
-def _tokens(folded: str) -> Iterator[tuple[str, bool]]:
+def _tokens(folded: str, digits: bool = False) -> Iterator[tuple[str, bool]]:
     """(token, unspaced) pairs in order: words, and the bigrams of unspaced runs."""
     position = 0
-    word = _spaced_word()
+    word = _spaced_word(digits)
     for run in _SCRIPT_RUN.finditer(folded):
         for match in word.finditer(folded, position, run.start()):
             yield match.group(), False
@@ -152,13 +159,13 @@ def _tokens(folded: str) -> Iterator[tuple[str, bool]]:
         yield match.group(), False
 
 
-def words(text: str) -> list[str]:
+def words(text: str, *, digits: bool = False) -> list[str]:
     """The folded words of `text`, in order; runs of unspaced scripts give character bigrams.
 
-    Digits are not words (`Q3` gives `q`). `words("Kevin O’Neil")` is `["kevin", "o'neil"]`,
-    `words("佐藤美咲さん")` is `["佐藤", "藤美", "美咲", "さん"]`.
+    Digits are not words unless `digits` (`Q3` gives `q`, or `q3`). `words("Kevin O’Neil")` is
+    `["kevin", "o'neil"]`, `words("佐藤美咲さん")` is `["佐藤", "藤美", "美咲", "さん"]`.
     """
-    return [token for token, _ in _tokens(fold(text))]
+    return [token for token, _ in _tokens(fold(text), digits)]
 
 
 def count_words(text: str) -> int:

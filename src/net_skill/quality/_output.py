@@ -1,0 +1,88 @@
+"""`inspect_output`: every string of a structured answer, and values pasted across fields."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from net_skill.quality._context import QualityContext
+from net_skill.quality._detect import Path, Problem, format_path, inspect_text, problem
+from net_skill.text import contains_phrase, stem, words
+
+MIN_PASTED_WORDS = 2
+"""Shorter values (a strength word, a yes) may rightly repeat."""
+MIN_PASTED_FIELDS = 3
+"""One text in this many differently named fields is pasted."""
+
+
+def inspect_output(
+    data: BaseModel | Mapping[str, Any] | Sequence[Any], context: QualityContext
+) -> list[Problem]:
+    """The problems of every string in `data` (a model, a dict or a list), with their paths,
+    plus one value pasted into many fields.
+
+    Fields the schema gives a fixed set of values (`context.enum_paths`) are not free text and
+    are skipped. Pasted: the same text (the same word stems, so `Current Colleage` and `Current
+    Colleagues` are one; two words or more; not taken from the user's text) in
+    `MIN_PASTED_FIELDS` or more differently named fields, or in two fields of one object (or two
+    items of one list), which must say different things.
+    """
+    root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    values = [(path, text) for path, text in _strings(root, ()) if not _is_enum(path, context)]
+    problems = [p for path, text in values for p in inspect_text(text, context, path)]
+    empty = {p.path for p in problems if p.kind in _NOT_TEXT}
+    problems.extend(_pasted([(p, t) for p, t in values if p not in empty], context))
+    return problems
+
+
+_NOT_TEXT = frozenset({"blank", "no_letters"})
+
+
+def _strings(node: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        yield from _strings(node.model_dump(mode="json"), path)
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from _strings(value, (*path, str(key)))
+    elif isinstance(node, Sequence):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*path, index))
+
+
+def _is_enum(path: Path, context: QualityContext) -> bool:
+    return tuple(p for p in path if isinstance(p, str)) in context.enum_paths
+
+
+def _leaf(path: Path) -> str:
+    return next((p for p in reversed(path) if isinstance(p, str)), "")
+
+
+def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Problem]:
+    places: dict[str, list[tuple[Path, str]]] = defaultdict(list)
+    for path, text in values:
+        key = " ".join(stem(w) for w in words(text, digits=True))
+        if len(key.split()) >= MIN_PASTED_WORDS:
+            places[key].append((path, text))
+    problems: list[Problem] = []
+    for group in places.values():
+        if len(group) < 2 or contains_phrase(context.source_text, group[0][1]):
+            continue
+        fields = {_leaf(path) for path, _ in group}
+        parents = [path[:-1] for path, _ in group]
+        siblings = len(set(parents)) < len(parents)
+        if len(fields) < MIN_PASTED_FIELDS and not siblings:
+            continue
+        for path, text in group:
+            others = ", ".join(format_path(p) for p, _ in group if p != path)
+            reason = (
+                f"is also the answer of {others}"
+                if len(group) <= 4
+                else (f"is pasted into {len(group)} fields")
+            )
+            problems.append(problem(path, "pasted", reason, text, context))
+    return problems
