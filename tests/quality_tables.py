@@ -9,7 +9,7 @@ from typing import Any
 
 from net_skill import load_skill
 from net_skill.names import candidate_names, constrain_name_fields
-from net_skill.networking import NETWORKING_STEP_MODELS
+from net_skill.networking import NETWORKING_STEP_DEPENDENCIES, NETWORKING_STEP_MODELS
 from net_skill.plan import NETWORKING_FIELDS
 from net_skill.quality import QualityContext
 
@@ -43,7 +43,11 @@ def step_context(step: int, source_text: str) -> QualityContext:
         schema,
         source_text=source_text,
         instructions=[*prompt["system"], *prompt[str(step)]],
-        skill_items=load_skill(SKILL_FILE).step(step),
+        skill_items=load_skill(SKILL_FILE).steps,  # a copy of any step is an echo
+        earlier=[
+            NETWORKING_STEP_MODELS[n].model_json_schema()
+            for n in NETWORKING_STEP_DEPENDENCIES[step]
+        ],
     )
 
 

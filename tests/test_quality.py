@@ -77,7 +77,6 @@ def test_from_schema_harvests_names_descriptions_and_enums(report_context: Quali
         ("seen at 2026-03-05 10:11:12", "foreign_timestamp"),
         ("N/A", "blank"),
         ("42", "no_letters"),
-        ("high", "field_name_echo"),  # an enum value written as free text
     ],
 )
 def test_any_skill(report_context: QualityContext, value: str, kind: str) -> None:
@@ -98,9 +97,22 @@ def test_any_skill_good_text(report_context: QualityContext, value: str) -> None
     assert inspect_text(value, report_context, ("notes", 0, "finding_detail")) == []
 
 
+def test_one_word_field_names_count_beside_other_echoes(report_context: QualityContext) -> None:
+    notes = [{"title": "high", "finding_detail": "Checkout errors after the release"}]
+    assert inspect_output({"notes": notes, "summary": "Orders fell 12%"}, report_context) == []
+    notes.append({"title": "Payment timeouts", "finding_detail": "finding_detail"})
+    found = inspect_output({"notes": notes, "summary": "title"}, report_context)
+    assert {(p.path, p.kind) for p in found} == {
+        (("notes", 0, "title"), "field_name_echo"),  # a fixed value (of severity) as text
+        (("notes", 1, "finding_detail"), "field_name_echo"),
+        (("summary",), "field_name_echo"),
+    }
+
+
 def test_message_names_the_field_and_says_what_to_write() -> None:
     context = step_context(2, SITUATION)
-    [problem] = inspect_text("name", context, ("gaps", 1))
+    found = inspect_output({"gaps": ["Data engineering", "name", "description"]}, context)
+    problem = found[0]
     assert problem == Problem(("gaps", 1), "field_name_echo", problem.message, "name")
     assert problem.message == (
         'gaps[1]: "name" is a field name, not an answer; write kinds of people missing from the '

@@ -17,7 +17,12 @@ _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|«[^»\n]*»|「[^」\n]*」
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'{}\[\]|\\^`]+", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'{}\[\]|\\^`]+"  # a link
+    r"|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/[^\s<>\"'{}\[\]|\\^`]+"  # a host with a path
+    r"|(?<![\w@.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|ai|co|app|info|me)\b",
+    # a bare lower-case domain (`amirhaddad.com`); `Booking.com` is a company's name
+)
 _URL_TRAILER = ".,;:!?)]}'\"…"
 _ECHO_NGRAM = 3
 """Echo candidates share at least one run of this many words with the value."""
@@ -84,7 +89,7 @@ class QualityContext:
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "source_folded", fold(self.source_text))
-        set_(self, "source_joined", _joined(words(self.source_text, digits=True)))
+        set_(self, "source_joined", _joined(echo_tokens(self.source_text)))
         set_(
             self, "source_urls", frozenset(normalise_url(u) for u in _URL.findall(self.source_text))
         )
@@ -93,10 +98,10 @@ class QualityContext:
             forms |= field_keys(name)
         set_(self, "field_forms", frozenset(forms))
         set_(self, "enum_forms", frozenset(f for v in self.enum_values for f in field_keys(v)))
-        references = [
+        references = [  # the most precise kind first: the prompt repeats skill items
             *_references("description", self.descriptions),
-            *_references("instruction", self.instructions),
             *_references("skill", self.skill_items),
+            *_references("instruction", self.instructions),
         ]
         index: dict[tuple[str, ...], list[int]] = {}
         for number, reference in enumerate(references):
@@ -112,21 +117,33 @@ class QualityContext:
         *,
         source_text: str,
         instructions: str | Iterable[str] = (),
-        skill_items: SkillStep | Iterable[str | SkillItem] = (),
+        skill_items: SkillStep | Iterable[str | SkillItem | SkillStep] = (),
+        earlier: Iterable[Mapping[str, Any]] = (),
     ) -> QualityContext:
         """A context for answers to `schema` (a JSON schema, `$defs` and `$ref` resolved).
 
         `instructions` may be the prompt's text (split into sentences here) or its sentences;
-        leave the user's own text out of it. `skill_items` may be a `SkillStep` (the sentences
-        of its text, items included), `SkillItem`s (with their nested items) or plain strings.
+        leave the user's own text out of it. `skill_items` may hold `SkillStep`s (the sentences
+        of their text, items included: pass `skill.steps` to count a copy of any step),
+        `SkillItem`s (with their nested items) or plain strings. `earlier`: the schemas of
+        earlier answers shown in the prompt (a small model copies their fixed values and
+        descriptions into later steps); their descriptions, fixed values and multi-word field
+        names count too, their one-word field names (`name`) do not.
         """
         harvest = _Harvest(schema)
         harvest.walk(schema, ())
+        names, descriptions, enums = set(harvest.names), list(harvest.descriptions), harvest.enums
+        for other in earlier:
+            shown = _Harvest(other)
+            shown.walk(other, ())
+            names |= {name for name in shown.names if "_" in _CAMEL.sub("_", name)}
+            descriptions += shown.descriptions
+            enums |= shown.enums
         return cls(
             source_text=source_text,
-            field_names=frozenset(harvest.names),
-            descriptions=tuple(dict.fromkeys(harvest.descriptions)),
-            enum_values=frozenset(harvest.enums),
+            field_names=frozenset(names),
+            descriptions=tuple(dict.fromkeys(descriptions)),
+            enum_values=frozenset(enums),
             instructions=tuple(split_sentences(instructions)),
             skill_items=tuple(_item_texts(skill_items)),
             field_descriptions=harvest.path_descriptions,
@@ -134,13 +151,8 @@ class QualityContext:
         )
 
     def describe(self, path: Iterable[str | int]) -> str | None:
-        """The schema's description of the field at `path`, or of the nearest field above it."""
-        shape = tuple(p for p in path if isinstance(p, str))
-        while shape:
-            if shape in self.field_descriptions:
-                return self.field_descriptions[shape]
-            shape = shape[:-1]
-        return None
+        """The schema's description of the field at `path` (of the list, for a list item)."""
+        return self.field_descriptions.get(tuple(p for p in path if isinstance(p, str)))
 
     def in_source(self, fragment: str) -> bool:
         """True when `fragment` (folded) occurs in the user's text."""
@@ -148,9 +160,14 @@ class QualityContext:
         return bool(folded) and folded in self.source_folded
 
     def tokens_in_source(self, tokens: Iterable[str]) -> bool:
-        """True when the words `tokens` occur, in this order, in the user's text."""
+        """True when the words `tokens` (from `echo_tokens`) occur, in order, in the user's text."""
         joined = _joined(tokens)
         return len(joined) > 2 and joined in self.source_joined
+
+
+def echo_tokens(text: str) -> list[str]:
+    """Words and numbers of `text`, cut to five characters so that `build` matches `building`."""
+    return [word[:5] for word in words(text, digits=True)]
 
 
 def ngrams(tokens: tuple[str, ...] | list[str], size: int) -> Iterable[tuple[str, ...]]:
@@ -183,12 +200,14 @@ def split_sentences(text: str | Iterable[str]) -> list[str]:
     return sentences
 
 
-def _item_texts(items: SkillStep | Iterable[str | SkillItem]) -> list[str]:
+def _item_texts(items: SkillStep | Iterable[str | SkillItem | SkillStep]) -> list[str]:
     if isinstance(items, SkillStep):
         return split_sentences(items.body)
     texts: list[str] = []
     for item in items:
-        if isinstance(item, SkillItem):
+        if isinstance(item, SkillStep):
+            texts.extend(split_sentences(item.body))
+        elif isinstance(item, SkillItem):
             texts.extend(text for _depth, text in item.flatten())
         else:
             texts.append(item)
@@ -201,7 +220,7 @@ def _references(kind: str, texts: Iterable[str]) -> list[Reference]:
     found: list[Reference] = []
     for text in texts:
         for piece in _QUOTED.split(text):
-            tokens = tuple(words(piece, digits=True))
+            tokens = tuple(echo_tokens(piece))
             if len(tokens) >= 2:
                 found.append(Reference(kind, text, tokens))
     return found

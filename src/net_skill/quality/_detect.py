@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from net_skill.quality._context import _URL, QualityContext, ngrams, normalise_url, split_sentences
+from net_skill.quality._context import (
+    _URL,
+    QualityContext,
+    echo_tokens,
+    ngrams,
+    normalise_url,
+    split_sentences,
+)
 from net_skill.text import fold, words
 
 ProblemKind = Literal[
@@ -81,7 +88,12 @@ _JSON = re.compile(
     r"|\\[nt\"]|\b(?:null|true|false|None)\s*[,}\]]"  # \n  null}
     r"|^\W*[:,\]}]|[{\[]\W*$"  # starts with a closer, ends with an opener
 )
-_IDENTIFIER = re.compile(r"(?<![\w.@/-])[A-Za-z][a-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w@/-]|\.\w)")
+_IDENTIFIER = re.compile(
+    r"(?<![\w.@/-])[A-Za-z][a-z0-9']*(?:_[A-Za-z0-9']+)+(?![\w@/-]|\.[a-z0-9]{1,5}\b)"
+)
+_SLUG = re.compile(r"[A-Za-z0-9']+(?:[-._][A-Za-z0-9']+){3,}")
+MIN_SLUG_LENGTH = 20
+LONG_IDENTIFIER_PARTS = 4
 _KEY_PREFIX = re.compile(r"^\W*([A-Za-z][\w ]{0,40}?)\s*([:=])\s*(.*)$", re.DOTALL)
 _EMAIL = re.compile(r"\S+@\S+")
 _TIMESTAMP = re.compile(
@@ -121,7 +133,9 @@ def _blank(text: str, _context: QualityContext) -> tuple[ProblemKind, str] | Non
 
 
 def _no_letters(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
-    if not any(c.isalpha() for c in text) and not context.in_source(text):
+    if any(c.isalpha() for c in text):
+        return None
+    if not (any(c.isdigit() for c in text) and context.in_source(text)):  # a number they gave
         return "no_letters", "has no words in it"
     return None
 
@@ -145,24 +159,63 @@ def _json(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
 
 def _field_name(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     stripped = _EMAIL.sub(" ", _URL.sub(" ", text))
-    for match in _IDENTIFIER.finditer(stripped):
+    return (
+        _identifier(stripped, context)
+        or _key_prefix(stripped, context)
+        or _bare_name(text, context)
+    )
+
+
+def _identifier(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """A snake_case name that is a field or fixed value of the schema, stands alone, or is long
+    (`how_can_i_be_helpful_to_you?`); or the whole value is one dotted or hyphenated slug."""
+    for match in _IDENTIFIER.finditer(text):
         name = match.group()
         known = name.casefold() in context.field_forms or name in context.enum_values
-        alone = not stripped.replace(name, "").strip(" \t\n:=,;.{}[]\"'")
-        if (known or alone) and not context.in_source(name):
+        alone = not text.replace(name, "").strip(" \t\n:=,;.?!{}[]\"'")
+        long = name.count("_") >= LONG_IDENTIFIER_PARTS - 1
+        if (known or alone or long) and not context.in_source(name):
             return "field_name_echo", f"is a field name ({name}), not an answer"
-    key = _KEY_PREFIX.match(stripped)
+    slug = text.strip(" ,.;:!?")
+    if _SLUG.fullmatch(slug) and len(slug) >= MIN_SLUG_LENGTH and not context.in_source(slug):
+        return "field_name_echo", "is written as an identifier, not in words"
+    return None
+
+
+def _key_prefix(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """`closing_questions: ...`, `name=`, `name:`: a field name written as a key."""
+    key = _KEY_PREFIX.match(text)
     if key and key.group(1).casefold() in context.field_forms and not context.in_source(text):
         named, sign, rest = key.groups()
         if "_" in named or sign == "=" or not rest.strip():
             return "field_name_echo", f"is a field name ({named}{sign}), not an answer"
-    bare = " ".join(words(text, digits=True))
-    if text.rstrip().endswith("?") or context.in_source(text):
+    return None
+
+
+def _bare_name(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """The whole value is a field name of two words or more (`Where to build`, `job search`)."""
+    bare = " ".join(words(text, digits=True)).replace("-", " ")
+    if " " not in bare or text.rstrip().endswith("?"):
         return None
-    lowered = not any(c.isupper() for c in text)
-    if bare in context.field_forms and (lowered or " " in bare):
+    if context.tokens_in_source(echo_tokens(text)):
+        return None  # the user's own phrase
+    if bare in context.field_forms:
         return "field_name_echo", "is a field name, not an answer"
-    if bare in context.enum_forms and lowered:
+    if bare in context.enum_forms and not any(c.isupper() for c in text):
+        return "field_name_echo", "is one of the schema's fixed values, not an answer"
+    return None
+
+
+def bare_word(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """The whole value is one lower-case word that is a field name or a fixed value of the
+    schema (`description`, `dormant`). Weak evidence alone (`name` and `strength` are real
+    tracking fields), so `inspect_output` reports it only beside another field-name echo."""
+    bare = " ".join(words(text, digits=True))
+    if " " in bare or "-" in bare or any(c.isupper() for c in text):
+        return None
+    if bare in context.field_forms:
+        return "field_name_echo", "is a field name, not an answer"
+    if bare in context.enum_forms:
         return "field_name_echo", "is one of the schema's fixed values, not an answer"
     return None
 
@@ -182,21 +235,26 @@ def _echo(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     if not context.references:
         return None
     for sentence in {text, *split_sentences(text)}:
-        found = _echo_of(words(sentence, digits=True), context)
+        found = _echo_of(echo_tokens(sentence), context)
         if found:
             return found
     return None
 
 
 def _echo_of(tokens: list[str], context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """An echo: most of `tokens` copied from one reference, in runs of two words or more."""
     if len(tokens) < MIN_SKILL_ECHO_WORDS:
         return None
     candidates = {n for gram in ngrams(tokens, 3) for n in context.reference_index.get(gram, ())}
     for number in sorted(candidates):
         reference = context.references[number]
         matcher = SequenceMatcher(None, tokens, reference.tokens, autojunk=False)
-        match = matcher.find_longest_match(0, len(tokens), 0, len(reference.tokens))
-        copied = match.size
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        longest = max(blocks, key=lambda b: b.size, default=None)
+        if longest is None or longest.size < MIN_SKILL_ECHO_WORDS:
+            continue
+        # single words count only beside a long copied run (`what exactly is needed ... situation`)
+        copied = sum(b.size for b in blocks if b.size >= 2 or longest.size >= MIN_ECHO_WORDS)
         if copied < ECHO_SHARE * len(tokens):
             continue
         if reference.kind == "skill":
@@ -205,7 +263,8 @@ def _echo_of(tokens: list[str], context: QualityContext) -> tuple[ProblemKind, s
             )
         else:
             echo = copied >= MIN_ECHO_WORDS or copied == len(reference.tokens)
-        if echo and not context.tokens_in_source(tokens[match.a : match.a + copied]):
+        run = tokens[longest.a : longest.a + longest.size]
+        if echo and not context.tokens_in_source(run):
             return _ECHO_KINDS[reference.kind]
     return None
 
@@ -239,7 +298,7 @@ def _repeated_unit(tokens: list[str], size: int, needed: int) -> str | None:
 
 
 def _url(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
-    for match in _URL.finditer(text):
+    for match in _URL.finditer(_EMAIL.sub(" ", text)):
         url = normalise_url(match.group())
         if not any(url.startswith(s) or s.startswith(url) for s in context.source_urls if s):
             return (

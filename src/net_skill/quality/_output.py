@@ -9,13 +9,22 @@ from typing import Any
 from pydantic import BaseModel
 
 from net_skill.quality._context import QualityContext
-from net_skill.quality._detect import Path, Problem, format_path, inspect_text, problem
+from net_skill.quality._detect import (
+    Path,
+    Problem,
+    bare_word,
+    format_path,
+    inspect_text,
+    problem,
+)
 from net_skill.text import contains_phrase, stem, words
 
 MIN_PASTED_WORDS = 2
 """Shorter values (a strength word, a yes) may rightly repeat."""
 MIN_PASTED_FIELDS = 3
 """One text in this many differently named fields is pasted."""
+MIN_WORD_ECHOES = 2
+"""A one-word field name counts as an echo when the answer has this many field-name echoes."""
 
 
 def inspect_output(
@@ -33,6 +42,7 @@ def inspect_output(
     root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     values = [(path, text) for path, text in _strings(root, ()) if not _is_enum(path, context)]
     problems = [p for path, text in values for p in inspect_text(text, context, path)]
+    problems.extend(_bare_words(values, problems, context))
     empty = {p.path for p in problems if p.kind in _NOT_TEXT}
     problems.extend(_pasted([(p, t) for p, t in values if p not in empty], context))
     return problems
@@ -58,6 +68,18 @@ def _is_enum(path: Path, context: QualityContext) -> bool:
     return tuple(p for p in path if isinstance(p, str)) in context.enum_paths
 
 
+def _bare_words(
+    values: list[tuple[Path, str]], found: list[Problem], context: QualityContext
+) -> list[Problem]:
+    """One-word field names or fixed values, when the answer echoes field names more than once
+    (`person`, `relationships`, `reason_to_reach_out` as three tracking fields)."""
+    hits = [(path, text, hit) for path, text in values if (hit := bare_word(text, context))]
+    echoes = len(hits) + sum(1 for p in found if p.kind == "field_name_echo")
+    if echoes < MIN_WORD_ECHOES:
+        return []
+    return [problem(path, *hit, text, context) for path, text, hit in hits]
+
+
 def _leaf(path: Path) -> str:
     return next((p for p in reversed(path) if isinstance(p, str)), "")
 
@@ -74,15 +96,22 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             continue
         fields = {_leaf(path) for path, _ in group}
         parents = [path[:-1] for path, _ in group]
-        siblings = len(set(parents)) < len(parents)
-        if len(fields) < MIN_PASTED_FIELDS and not siblings:
-            continue
-        for path, text in group:
+        if len(fields) >= MIN_PASTED_FIELDS:
+            pasted = group
+        else:
+            # Two places in one object (or list) are pasted, and so is any other field holding
+            # the text; the same field of other items is not (a sender's line may repeat).
+            paired = [(p, t) for p, t in group if parents.count(p[:-1]) > 1]
+            paired_fields = {_leaf(p) for p, _ in paired}
+            pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
+            if not paired:
+                continue
+        for path, text in pasted:
             others = ", ".join(format_path(p) for p, _ in group if p != path)
             reason = (
                 f"is also the answer of {others}"
                 if len(group) <= 4
-                else (f"is pasted into {len(group)} fields")
+                else f"is pasted into {len(group)} fields"
             )
             problems.append(problem(path, "pasted", reason, text, context))
     return problems

@@ -1,11 +1,11 @@
-"""Collect every string value the model wrote in local runs, for labelling by hand.
+"""Collect what the model wrote in local runs, for labelling by hand.
 
-    python tests/data/quality/collect.py RUN_FOLDER... > candidates.jsonl
+    python tests/data/quality/collect.py OUTPUTS_FILE RUN_FOLDER... > candidates.jsonl
 
-Reads each run's `events.jsonl`: the JSON text of every `response` (re-asked attempts too) and
-every `step_finished` output. Prints one row per distinct (run, step, path, value), with the
-situation it came from; `junk.jsonl` and `good.jsonl` are these rows after reading them, with
-`kind` added to junk rows.
+Reads each run's `events.jsonl` and appends the JSON answer of every `response` (re-asked
+attempts too) to OUTPUTS_FILE as `{"id", "run", "step", "attempt", "situation", "output"}`.
+Prints one row per distinct (run, step, path, value) string, with the id of the first output it
+came from; `junk.jsonl`, `weak.jsonl` and `good.jsonl` are these rows after reading them.
 """
 
 from __future__ import annotations
@@ -30,37 +30,46 @@ def strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str, 
             yield from strings(value, (*path, index))
 
 
-def rows(events_file: Path) -> Iterator[dict[str, Any]]:
+def outputs(events_file: Path) -> Iterator[dict[str, Any]]:
+    run = events_file.parent.parent.name
     situation = ""
-    seen: set[tuple[int, str, str]] = set()
     for line in events_file.read_text(encoding="utf-8").splitlines():
         event = json.loads(line)
         if event["type"] == "run_started":
             situation = event["situation"]
-            continue
-        if event["type"] == "response":
+        elif event["type"] == "response":
             step = int(str(event["tag"]).removeprefix("step-"))
             try:
-                data = json.loads(event["text"])
+                output = json.loads(event["text"])
             except json.JSONDecodeError:
                 continue
-        elif event["type"] == "step_finished":
-            step, data = int(event["step"]), event["output"]
-        else:
-            continue
-        for path, value in strings(data):
-            if (step, path, value) not in seen:
-                seen.add((step, path, value))
-                yield {"step": step, "path": path, "value": value, "situation": situation}
+            attempt = int(event["attempt"])
+            yield {
+                "id": f"{run}/{step}/{attempt}",
+                "run": run,
+                "step": step,
+                "attempt": attempt,
+                "situation": situation,
+                "output": output,
+            }
 
 
-def main(folders: list[str]) -> None:
-    for folder in folders:
-        for events_file in sorted(Path(folder).glob("**/events.jsonl")):
-            run = events_file.parent.parent.name
-            for row in rows(events_file):
-                print(json.dumps({"run": run, **row}, ensure_ascii=False))
+def main(outputs_file: str, folders: list[str]) -> None:
+    seen: set[tuple[str, int, str, str]] = set()
+    with open(outputs_file, "a", encoding="utf-8") as written:
+        for folder in folders:
+            for events_file in sorted(Path(folder).glob("**/events.jsonl")):
+                for answer in outputs(events_file):
+                    written.write(json.dumps(answer, ensure_ascii=False) + "\n")
+                    for path, value in strings(answer["output"]):
+                        key = (answer["run"], answer["step"], path, value)
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        row = {"value": value, "path": path, "step": answer["step"]}
+                        row |= {"situation": answer["situation"], "source": f"run:{answer['run']}"}
+                        print(json.dumps({**row, "output": answer["id"]}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1], sys.argv[2:])
