@@ -34,15 +34,28 @@ def instructions() -> dict[str, list[str]]:
 
 
 @cache
-def step_context(step: int, source_text: str) -> QualityContext:
-    """The context a step's answer is inspected in, as the runner would build it."""
+def compact_prompts() -> dict[str, dict[str, Any]]:
+    """The compact prompts of the `compact-*` runs: instructions and worked example, by step."""
+    data: dict[str, dict[str, Any]] = json.loads((DATA / "compact_prompts.json").read_text("utf-8"))
+    return data
+
+
+@cache
+def step_context(step: int, source_text: str, prompt: str = "chain") -> QualityContext:
+    """The context a step's answer is inspected in, as the runner would build it: `chain` for
+    the current step prompts, `compact` for one instruction and a worked example."""
     model = NETWORKING_STEP_MODELS[step]
     schema = constrain_name_fields(model.model_json_schema(), candidate_names(source_text))
-    prompt = instructions()
+    if prompt == "compact":
+        compact = compact_prompts()[str(step)]
+        said, examples = compact["instructions"], compact["examples"]
+    else:
+        said, examples = [*instructions()["system"], *instructions()[str(step)]], []
     return QualityContext.from_schema(
         schema,
         source_text=source_text,
-        instructions=[*prompt["system"], *prompt[str(step)]],
+        instructions=said,
+        examples=examples,
         skill_items=load_skill(SKILL_FILE).steps,  # a copy of any step is an echo
         earlier=[
             NETWORKING_STEP_MODELS[n].model_json_schema()

@@ -156,6 +156,14 @@ def test_skill_step_gives_its_sentences() -> None:
     assert inspect_text("Get clear on why you're networking", context)[0].kind == "skill_text_echo"
 
 
+def test_copies_of_the_worked_example() -> None:
+    example = {"asks": [{"why_them": "She moved into lab software sales herself"}]}
+    context = QualityContext.from_schema({}, source_text=SITUATION, examples=[example])
+    [copied] = inspect_text("She moved into lab software sales herself.", context, ("why_them",))
+    assert copied.kind == "example_echo"
+    assert inspect_text("She moved into product management at Fabrikam", context) == []
+
+
 # --- pasted ----------------------------------------------------------------------------------
 
 

@@ -24,8 +24,12 @@ WEAK = rows("weak")
 OUTPUTS = {answer["id"]: answer for answer in rows("outputs")}
 
 
+def _prompt(source: str) -> str:
+    return "compact" if source.startswith("run:compact") else "chain"
+
+
 def _problems(row: Row) -> list[Problem]:
-    context = step_context(row["step"], row["situation"])
+    context = step_context(row["step"], row["situation"], _prompt(row["source"]))
     path = parse_path(row["path"])
     if "output" in row:
         return [p for p in _output_problems(row["output"]) if p.path == path]
@@ -40,7 +44,7 @@ def _problems(row: Row) -> list[Problem]:
 @cache
 def _output_problems(output_id: str) -> tuple[Problem, ...]:
     answer = OUTPUTS[output_id]
-    context = step_context(answer["step"], answer["situation"])
+    context = step_context(answer["step"], answer["situation"], _prompt(f"run:{answer['run']}"))
     return tuple(inspect_output(answer["output"], context))
 
 

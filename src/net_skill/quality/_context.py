@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from net_skill.skill import SkillItem, SkillStep
 from net_skill.text import fold, words
 
@@ -61,6 +63,7 @@ class QualityContext:
       out) to its description, for the advice in messages.
     - `instructions`: sentences of the prompt the model saw, without the user's text.
     - `skill_items`: the skill's own step and checklist item texts.
+    - `examples`: the strings of worked example answers shown in the prompt.
 
     Build it once per step and reuse it: the constructor indexes everything, so that
     inspecting one value takes tens of microseconds.
@@ -72,6 +75,8 @@ class QualityContext:
     enum_values: frozenset[str] = frozenset()
     instructions: tuple[str, ...] = ()
     skill_items: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    """Texts of worked examples shown to the model (an example answer's strings)."""
     field_descriptions: Mapping[PathShape, str] = field(default_factory=dict)
     enum_paths: frozenset[PathShape] = frozenset()
     """Fields whose value is one of a fixed set (not free text): `inspect_output` skips them."""
@@ -102,6 +107,7 @@ class QualityContext:
             *_references("description", self.descriptions),
             *_references("skill", self.skill_items),
             *_references("instruction", self.instructions),
+            *_references("example", self.examples),
         ]
         index: dict[tuple[str, ...], list[int]] = {}
         for number, reference in enumerate(references):
@@ -119,6 +125,7 @@ class QualityContext:
         instructions: str | Iterable[str] = (),
         skill_items: SkillStep | Iterable[str | SkillItem | SkillStep] = (),
         earlier: Iterable[Mapping[str, Any]] = (),
+        examples: Iterable[Any] = (),
     ) -> QualityContext:
         """A context for answers to `schema` (a JSON schema, `$defs` and `$ref` resolved).
 
@@ -128,7 +135,8 @@ class QualityContext:
         `SkillItem`s (with their nested items) or plain strings. `earlier`: the schemas of
         earlier answers shown in the prompt (a small model copies their fixed values and
         descriptions into later steps); their descriptions, fixed values and multi-word field
-        names count too, their one-word field names (`name`) do not.
+        names count too, their one-word field names (`name`) do not. `examples`: worked example
+        answers shown in the prompt (models, dicts, lists or strings: every string counts).
         """
         harvest = _Harvest(schema)
         harvest.walk(schema, ())
@@ -146,6 +154,7 @@ class QualityContext:
             enum_values=frozenset(enums),
             instructions=tuple(split_sentences(instructions)),
             skill_items=tuple(_item_texts(skill_items)),
+            examples=tuple(_strings_of(examples)),
             field_descriptions=harvest.path_descriptions,
             enum_paths=frozenset(harvest.enum_paths),
         )
@@ -198,6 +207,19 @@ def split_sentences(text: str | Iterable[str]) -> list[str]:
                 if piece.strip():
                     sentences.append(piece.strip())
     return sentences
+
+
+def _strings_of(node: Any) -> Iterable[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, BaseModel):
+        yield from _strings_of(node.model_dump(mode="json"))
+    elif isinstance(node, Mapping):
+        for value in node.values():
+            yield from _strings_of(value)
+    elif isinstance(node, Iterable):
+        for value in node:
+            yield from _strings_of(value)
 
 
 def _item_texts(items: SkillStep | Iterable[str | SkillItem | SkillStep]) -> list[str]:

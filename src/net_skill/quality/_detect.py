@@ -27,6 +27,7 @@ ProblemKind = Literal[
     "schema_echo",
     "instruction_echo",
     "skill_text_echo",
+    "example_echo",
     "word_loop",
     "foreign_url",
     "foreign_timestamp",
@@ -224,6 +225,7 @@ _ECHO_KINDS: dict[str, tuple[ProblemKind, str]] = {
     "description": ("schema_echo", "copies the description of a field instead of answering it"),
     "instruction": ("instruction_echo", "repeats the instructions instead of answering them"),
     "skill": ("skill_text_echo", "copies the skill's own text instead of applying it"),
+    "example": ("example_echo", "copies the worked example instead of answering for this case"),
     "limits": ("instruction_echo", "repeats the schema's length limits instead of answering"),
 }
 
