@@ -9,9 +9,36 @@ from typing import Any
 
 from net_skill import load_skill
 from net_skill.names import candidate_names, constrain_name_fields
-from net_skill.networking import NETWORKING_STEP_DEPENDENCIES, NETWORKING_STEP_MODELS
-from net_skill.plan import NETWORKING_FIELDS
 from net_skill.quality import QualityContext
+
+try:  # the layout after the skill-profile redesign on main
+    from net_skill.skills.networking.models import (
+        NETWORKING_STEP_DEPENDENCIES,
+        NETWORKING_STEP_MODELS,
+        NetworkAudit,
+        Outreach,
+    )
+    from net_skill.skills.networking.plan import NETWORKING_FIELDS
+    from net_skill.skills.networking.profile import NAME_FIELDS
+
+    def narrow_names(schema: dict[str, Any], names: list[str]) -> dict[str, Any]:
+        narrowed: dict[str, Any] = constrain_name_fields(schema, names, NAME_FIELDS)
+        return narrowed
+
+except ImportError:  # the layout this branch started from; drop once merged
+    from net_skill.networking import (
+        NETWORKING_STEP_DEPENDENCIES,
+        NETWORKING_STEP_MODELS,
+        NetworkAudit,
+        Outreach,
+    )
+    from net_skill.plan import NETWORKING_FIELDS
+
+    def narrow_names(schema: dict[str, Any], names: list[str]) -> dict[str, Any]:
+        return constrain_name_fields(schema, names)
+
+
+__all__ = ["NetworkAudit", "Outreach"]
 
 DATA = Path(__file__).resolve().parent / "data" / "quality"
 LABELED = Path(__file__).resolve().parents[1] / "evals" / "labeled"
@@ -45,7 +72,7 @@ def step_context(step: int, source_text: str, prompt: str = "chain") -> QualityC
     """The context a step's answer is inspected in, as the runner would build it: `chain` for
     the current step prompts, `compact` for one instruction and a worked example."""
     model = NETWORKING_STEP_MODELS[step]
-    schema = constrain_name_fields(model.model_json_schema(), candidate_names(source_text))
+    schema = narrow_names(model.model_json_schema(), candidate_names(source_text))
     if prompt == "compact":
         compact = compact_prompts()[str(step)]
         said, examples = compact["instructions"], compact["examples"]

@@ -8,7 +8,6 @@ import pytest
 from pydantic import BaseModel, Field
 
 from net_skill import load_skill
-from net_skill.networking import NetworkAudit, Outreach
 from net_skill.quality import (
     Problem,
     QualityContext,
@@ -18,7 +17,7 @@ from net_skill.quality import (
     is_degenerate,
 )
 from net_skill.quality._context import prompt_instructions
-from tests.quality_tables import SKILL_FILE, rows, step_context
+from tests.quality_tables import SKILL_FILE, NetworkAudit, Outreach, rows, step_context
 
 SITUATION = (
     "I'm Priya, a data analyst at Contoso Retail moving into product management. My former "

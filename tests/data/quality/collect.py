@@ -17,17 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from net_skill.quality import format_path
-
-
-def strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
-    if isinstance(node, str):
-        yield format_path(path), node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from strings(value, (*path, str(key)))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from strings(value, (*path, index))
+from net_skill.quality._output import _strings as strings
 
 
 def outputs(events_file: Path) -> Iterator[dict[str, Any]]:
@@ -61,7 +51,8 @@ def main(outputs_file: str, folders: list[str]) -> None:
             for events_file in sorted(Path(folder).glob("**/events.jsonl")):
                 for answer in outputs(events_file):
                     written.write(json.dumps(answer, ensure_ascii=False) + "\n")
-                    for path, value in strings(answer["output"]):
+                    for where, value in strings(answer["output"], ()):
+                        path = format_path(where)
                         key = (answer["run"], answer["step"], path, value)
                         if key in seen:
                             continue
