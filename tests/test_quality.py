@@ -156,10 +156,17 @@ def test_skill_step_gives_its_sentences() -> None:
 
 
 def test_copies_of_the_worked_example() -> None:
-    example = {"asks": [{"why_them": "She moved into lab software sales herself"}]}
-    context = QualityContext.from_schema({}, source_text=SITUATION, examples=[example])
+    example = {
+        "asks": [{"person": "Rita Shah", "why_them": "She moved into lab software sales herself"}],
+        "after_help": "Tell her what came of it and thank her again",
+    }
+    shown = ["My old classmate Rita Shah is a sales manager at LabWare.", example]
+    context = QualityContext.from_schema({}, source_text=SITUATION, examples=shown)
     [copied] = inspect_text("She moved into lab software sales herself.", context, ("why_them",))
     assert copied.kind == "example_echo"
+    assert [p.kind for p in inspect_text("Rita Shah", context)] == ["example_echo"]
+    # the example's generic lines may be the right answer here too
+    assert inspect_text("Tell her what came of it and thank her again", context) == []
     assert inspect_text("She moved into product management at Fabrikam", context) == []
 
 
@@ -179,7 +186,8 @@ def _message(text: str, who: str = "I analyse retail pricing at Contoso.") -> di
 
 
 def test_one_value_pasted_into_every_line() -> None:
-    outreach = Outreach.model_validate({"messages": [_message("Business Development")] * 2})
+    messages = [_message("Business Development", f"{x} analyst at Contoso.") for x in ("A", "B")]
+    outreach = Outreach.model_validate({"messages": messages})
     found = [p for p in inspect_output(outreach, step_context(5, SITUATION)) if p.kind == "pasted"]
     assert {p.path for p in found} == {
         ("messages", i, field) for i in range(2) for field in ("why_you", "ask", "make_it_easy")

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from net_skill.skill import SkillItem, SkillStep
-from net_skill.text import fold, words
+from net_skill.text import STOPWORDS, fold, words
 
 PathShape = tuple[str, ...]
 """A path with its list indices left out: `("contacts", "name")` for `contacts[2].name`."""
@@ -90,6 +90,9 @@ class QualityContext:
     reference_index: Mapping[tuple[str, ...], tuple[int, ...]] = field(
         init=False, repr=False, compare=False
     )
+    example_only: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Words of the worked examples' subject that the user's text lacks (`labwa`, `rita`)."""
+    example_texts: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -114,6 +117,28 @@ class QualityContext:
             for gram in ngrams(reference.tokens, _ECHO_NGRAM):
                 index.setdefault(gram, []).append(number)
         set_(self, "references", tuple(references))
+        task_words = {t for r in references if r.kind != "example" for t in r.tokens}
+        source_words = set(echo_tokens(self.source_text)) | task_words
+        seen_in: dict[str, int] = {}
+        for text in dict.fromkeys(self.examples):
+            for token in set(echo_tokens(text)):
+                seen_in[token] = seen_in.get(token, 0) + 1
+        # The example's own subject recurs across its texts (`lab`, `rita` in its situation and
+        # in its answer); its generic phrasing ("after we have caught up once") and the task's
+        # own words (`thank`, from the skill) do not.
+        set_(
+            self,
+            "example_only",
+            frozenset(
+                token
+                for token, count in seen_in.items()
+                if count >= 2
+                and len(token) >= 3
+                and token not in source_words
+                and token not in STOPWORDS
+            ),
+        )
+        set_(self, "example_texts", frozenset(_joined(echo_tokens(t)) for t in self.examples))
         set_(self, "reference_index", {k: tuple(dict.fromkeys(v)) for k, v in index.items()})
 
     @classmethod
@@ -175,8 +200,9 @@ class QualityContext:
 
 
 def echo_tokens(text: str) -> list[str]:
-    """Words and numbers of `text`, cut to five characters so that `build` matches `building`."""
-    return [word[:5] for word in words(text, digits=True)]
+    """Words and numbers of `text`, cut to five characters (after a final `s`) so that `build`
+    matches `building` and `buy` matches `buys`."""
+    return [(w[:-1] if len(w) > 3 and w.endswith("s") else w)[:5] for w in words(text, digits=True)]
 
 
 def ngrams(tokens: tuple[str, ...] | list[str], size: int) -> Iterable[tuple[str, ...]]:

@@ -11,6 +11,7 @@ from typing import Literal
 from net_skill.quality._context import (
     _URL,
     QualityContext,
+    _joined,
     echo_tokens,
     ngrams,
     normalise_url,
@@ -236,6 +237,10 @@ def _echo(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
         return _ECHO_KINDS["limits"]
     if not context.references:
         return None
+    tokens = echo_tokens(text)
+    whole = len(tokens) >= 2 and _joined(tokens) in context.example_texts
+    if whole and set(tokens) & context.example_only:  # a whole example value: `Rita Shah`
+        return _ECHO_KINDS["example"]
     for sentence in {text, *split_sentences(text)}:
         found = _echo_of(echo_tokens(sentence), context)
         if found:
@@ -266,6 +271,8 @@ def _echo_of(tokens: list[str], context: QualityContext) -> tuple[ProblemKind, s
         else:
             echo = copied >= MIN_ECHO_WORDS or copied == len(reference.tokens)
         run = tokens[longest.a : longest.a + longest.size]
+        if reference.kind == "example" and not set(run) & context.example_only:
+            continue  # a generic line of the example ("After we have caught up once") is fine
         if echo and not context.tokens_in_source(run):
             return _ECHO_KINDS[reference.kind]
     return None

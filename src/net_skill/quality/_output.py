@@ -44,7 +44,11 @@ def inspect_output(
     problems = [p for path, text in values for p in inspect_text(text, context, path)]
     problems.extend(_bare_words(values, problems, context))
     empty = {p.path for p in problems if p.kind in _NOT_TEXT}
-    problems.extend(_pasted([(p, t) for p, t in values if p not in empty], context))
+    kept = [(p, t) for p, t in values if p not in empty]
+    problems.extend(_pasted(kept, context))
+    problems.extend(
+        _duplicate_items(kept, {p.path for p in problems if p.kind == "pasted"}, context)
+    )
     return problems
 
 
@@ -80,6 +84,40 @@ def _bare_words(
     return [problem(path, *hit, text, context) for path, text, hit in hits]
 
 
+def _duplicate_items(
+    values: list[tuple[Path, str]], done: set[Path], context: QualityContext
+) -> list[Problem]:
+    """Items of one list whose free text is all the same: `offers[0]` and `offers[2]` both
+    `{"kind": ..., "detail": "I'm a data analyst at Contoso..."}`. (One field repeated across
+    items that otherwise differ, such as the sender's line of each message, is fine.)"""
+    items: dict[Path, list[tuple[Path, str]]] = defaultdict(list)
+    for path, text in values:  # every list item above the value holds it
+        for depth, part in enumerate(path[:-1]):
+            if isinstance(part, int):
+                items[path[: depth + 1]].append((path, text))
+    same: dict[tuple[Path, tuple[tuple[str, str], ...]], list[Path]] = defaultdict(list)
+    for item, fields in items.items():
+        signature = tuple(sorted((format_path(p[len(item) :]), _key(t)) for p, t in fields))
+        if any(len(key.split()) >= MIN_PASTED_WORDS for _, key in signature):
+            same[(item[:-1], signature)].append(item)
+    problems: list[Problem] = []
+    for copies in same.values():
+        if len(copies) < 2:
+            continue
+        for item in copies:
+            others = ", ".join(format_path(c) for c in copies if c != item)
+            for path, text in items[item]:
+                long = len(_key(text).split()) >= MIN_PASTED_WORDS
+                if long and path not in done and not contains_phrase(context.source_text, text):
+                    reason = f"repeats {others} word for word"
+                    problems.append(problem(path, "pasted", reason, text, context))
+    return problems
+
+
+def _key(text: str) -> str:
+    return " ".join(stem(w) for w in words(text, digits=True))
+
+
 def _leaf(path: Path) -> str:
     return next((p for p in reversed(path) if isinstance(p, str)), "")
 
@@ -87,7 +125,7 @@ def _leaf(path: Path) -> str:
 def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Problem]:
     places: dict[str, list[tuple[Path, str]]] = defaultdict(list)
     for path, text in values:
-        key = " ".join(stem(w) for w in words(text, digits=True))
+        key = _key(text)
         if len(key.split()) >= MIN_PASTED_WORDS:
             places[key].append((path, text))
     problems: list[Problem] = []
