@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,8 @@ from pydantic import BaseModel
 from net_skill.skill import SkillItem, SkillStep
 from net_skill.text import STOPWORDS, fold, words
 
+Path = tuple[str | int, ...]
+"""Where a value is in an answer: `("contacts", 2, "name")`."""
 PathShape = tuple[str, ...]
 """A path with its list indices left out: `("contacts", "name")` for `contacts[2].name`."""
 
@@ -19,7 +21,7 @@ _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|«[^»\n]*»|「[^」\n]*」
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_URL = re.compile(
+URL_PATTERN = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'{}\[\]|\\^`]+"  # a link
     r"|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/[^\s<>\"'{}\[\]|\\^`]+"  # a host with a path
     r"|(?<![\w@.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|ai|co|app|info|me)\b",
@@ -97,9 +99,11 @@ class QualityContext:
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "source_folded", fold(self.source_text))
-        set_(self, "source_joined", _joined(echo_tokens(self.source_text)))
+        set_(self, "source_joined", joined_tokens(echo_tokens(self.source_text)))
         set_(
-            self, "source_urls", frozenset(normalise_url(u) for u in _URL.findall(self.source_text))
+            self,
+            "source_urls",
+            frozenset(normalise_url(u) for u in URL_PATTERN.findall(self.source_text)),
         )
         forms: set[str] = set()
         for name in self.field_names:
@@ -138,7 +142,7 @@ class QualityContext:
                 and token not in STOPWORDS
             ),
         )
-        set_(self, "example_texts", frozenset(_joined(echo_tokens(t)) for t in self.examples))
+        set_(self, "example_texts", frozenset(joined_tokens(echo_tokens(t)) for t in self.examples))
         set_(self, "reference_index", {k: tuple(dict.fromkeys(v)) for k, v in index.items()})
 
     @classmethod
@@ -179,7 +183,7 @@ class QualityContext:
             enum_values=frozenset(enums),
             instructions=tuple(split_sentences(instructions)),
             skill_items=tuple(_item_texts(skill_items)),
-            examples=tuple(_strings_of(examples)),
+            examples=tuple(text for _, text in strings_in(list(examples))),
             field_descriptions=harvest.path_descriptions,
             enum_paths=frozenset(harvest.enum_paths),
         )
@@ -195,7 +199,7 @@ class QualityContext:
 
     def tokens_in_source(self, tokens: Iterable[str]) -> bool:
         """True when the words `tokens` (from `echo_tokens`) occur, in order, in the user's text."""
-        joined = _joined(tokens)
+        joined = joined_tokens(tokens)
         return len(joined) > 2 and joined in self.source_joined
 
 
@@ -209,7 +213,7 @@ def ngrams(tokens: tuple[str, ...] | list[str], size: int) -> Iterable[tuple[str
     return (tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
 
 
-def _joined(tokens: Iterable[str]) -> str:
+def joined_tokens(tokens: Iterable[str]) -> str:
     return "\x1f" + "\x1f".join(tokens) + "\x1f"
 
 
@@ -235,17 +239,18 @@ def split_sentences(text: str | Iterable[str]) -> list[str]:
     return sentences
 
 
-def _strings_of(node: Any) -> Iterable[str]:
+def strings_in(node: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every string in `node` (a model, mapping, list or string) with its path."""
     if isinstance(node, str):
-        yield node
+        yield path, node
     elif isinstance(node, BaseModel):
-        yield from _strings_of(node.model_dump(mode="json"))
+        yield from strings_in(node.model_dump(mode="json"), path)
     elif isinstance(node, Mapping):
-        for value in node.values():
-            yield from _strings_of(value)
-    elif isinstance(node, Iterable):
-        for value in node:
-            yield from _strings_of(value)
+        for key, value in node.items():
+            yield from strings_in(value, (*path, str(key)))
+    elif isinstance(node, Sequence):
+        for index, value in enumerate(node):
+            yield from strings_in(value, (*path, index))
 
 
 def _item_texts(items: SkillStep | Iterable[str | SkillItem | SkillStep]) -> list[str]:

@@ -9,10 +9,11 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from net_skill.quality._context import (
-    _URL,
+    URL_PATTERN,
+    Path,
     QualityContext,
-    _joined,
     echo_tokens,
+    joined_tokens,
     ngrams,
     normalise_url,
     split_sentences,
@@ -34,7 +35,6 @@ ProblemKind = Literal[
     "foreign_timestamp",
     "pasted",
 ]
-Path = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -155,12 +155,12 @@ def _template(text: str, context: QualityContext) -> tuple[ProblemKind, str] | N
 
 
 def _json(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
-    found = _first_foreign(_JSON, _URL.sub(" ", text), context)
+    found = _first_foreign(_JSON, URL_PATTERN.sub(" ", text), context)
     return ("json_debris", f"contains JSON syntax ({found.strip()})") if found else None
 
 
 def _field_name(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
-    stripped = _EMAIL.sub(" ", _URL.sub(" ", text))
+    stripped = _EMAIL.sub(" ", URL_PATTERN.sub(" ", text))
     return (
         _identifier(stripped, context)
         or _key_prefix(stripped, context)
@@ -238,10 +238,10 @@ def _echo(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     if not context.references:
         return None
     tokens = echo_tokens(text)
-    whole = len(tokens) >= 2 and _joined(tokens) in context.example_texts
+    whole = len(tokens) >= 2 and joined_tokens(tokens) in context.example_texts
     if whole and set(tokens) & context.example_only:  # a whole example value: `Rita Shah`
         return _ECHO_KINDS["example"]
-    for sentence in {text, *split_sentences(text)}:
+    for sentence in dict.fromkeys([text, *split_sentences(text)]):
         found = _echo_of(echo_tokens(sentence), context)
         if found:
             return found
@@ -249,7 +249,8 @@ def _echo(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
 
 
 def _echo_of(tokens: list[str], context: QualityContext) -> tuple[ProblemKind, str] | None:
-    """An echo: most of `tokens` copied from one reference, in runs of two words or more."""
+    """An echo: most of `tokens` copied from one reference, around a run of three words or more
+    (single words count only beside a run of four: `what exactly is needed ... situation`)."""
     if len(tokens) < MIN_SKILL_ECHO_WORDS:
         return None
     candidates = {n for gram in ngrams(tokens, 3) for n in context.reference_index.get(gram, ())}
@@ -260,7 +261,6 @@ def _echo_of(tokens: list[str], context: QualityContext) -> tuple[ProblemKind, s
         longest = max(blocks, key=lambda b: b.size, default=None)
         if longest is None or longest.size < MIN_SKILL_ECHO_WORDS:
             continue
-        # single words count only beside a long copied run (`what exactly is needed ... situation`)
         copied = sum(b.size for b in blocks if b.size >= 2 or longest.size >= MIN_ECHO_WORDS)
         if copied < ECHO_SHARE * len(tokens):
             continue
@@ -307,7 +307,7 @@ def _repeated_unit(tokens: list[str], size: int, needed: int) -> str | None:
 
 
 def _url(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
-    for match in _URL.finditer(_EMAIL.sub(" ", text)):
+    for match in URL_PATTERN.finditer(_EMAIL.sub(" ", text)):
         url = normalise_url(match.group())
         if not any(url.startswith(s) or s.startswith(url) for s in context.source_urls if s):
             return (
@@ -362,7 +362,9 @@ def _found(text: str, context: QualityContext) -> Iterator[tuple[ProblemKind, st
 
 
 def is_degenerate(text: str, context: QualityContext) -> bool:
-    """True when `text` has any problem: for counting degenerate values."""
+    """True when `text` alone has a problem, for counting degenerate values. What only the whole
+    answer shows (pasted values, one-word field names beside other echoes) needs
+    `inspect_output`."""
     return bool(inspect_text(text, context))
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
-from net_skill.quality._context import QualityContext
+from net_skill.quality._context import Path, QualityContext, strings_in
 from net_skill.quality._detect import (
-    Path,
     Problem,
     bare_word,
     format_path,
@@ -36,11 +35,12 @@ def inspect_output(
     Fields the schema gives a fixed set of values (`context.enum_paths`) are not free text and
     are skipped. Pasted: the same text (the same word stems, so `Current Colleage` and `Current
     Colleagues` are one; two words or more; not taken from the user's text) in
-    `MIN_PASTED_FIELDS` or more differently named fields, or in two fields of one object (or two
-    items of one list), which must say different things.
+    `MIN_PASTED_FIELDS` or more differently named fields, in two fields of one object or two
+    items of one list of strings, or a list item repeated word for word. One field repeated
+    across items that otherwise differ (the sender's line of each message) is not pasted.
     """
     root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
-    values = [(path, text) for path, text in _strings(root, ()) if not _is_enum(path, context)]
+    values = [(path, text) for path, text in strings_in(root) if not _is_enum(path, context)]
     problems = [p for path, text in values for p in inspect_text(text, context, path)]
     problems.extend(_bare_words(values, problems, context))
     empty = {p.path for p in problems if p.kind in _NOT_TEXT}
@@ -53,19 +53,6 @@ def inspect_output(
 
 
 _NOT_TEXT = frozenset({"blank", "no_letters"})
-
-
-def _strings(node: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        yield from _strings(node.model_dump(mode="json"), path)
-    elif isinstance(node, Mapping):
-        for key, value in node.items():
-            yield from _strings(value, (*path, str(key)))
-    elif isinstance(node, Sequence):
-        for index, value in enumerate(node):
-            yield from _strings(value, (*path, index))
 
 
 def _is_enum(path: Path, context: QualityContext) -> bool:
@@ -134,16 +121,16 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             continue
         fields = {_leaf(path) for path, _ in group}
         parents = [path[:-1] for path, _ in group]
+        paired = [(p, t) for p, t in group if parents.count(p[:-1]) > 1]
         if len(fields) >= MIN_PASTED_FIELDS:
             pasted = group
-        else:
-            # Two places in one object (or list) are pasted, and so is any other field holding
-            # the text; the same field of other items is not (a sender's line may repeat).
-            paired = [(p, t) for p, t in group if parents.count(p[:-1]) > 1]
+        elif paired:
+            # Two places in one object (or list of strings) are pasted, and so is any other
+            # field holding the text; the same field of other items is not.
             paired_fields = {_leaf(p) for p, _ in paired}
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
-            if not paired:
-                continue
+        else:
+            continue
         for path, text in pasted:
             others = ", ".join(format_path(p) for p, _ in group if p != path)
             reason = (

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from net_skill.quality import format_path
-from net_skill.quality._output import _strings as strings
+from net_skill.quality._context import strings_in as strings
 
 
 def outputs(events_file: Path) -> Iterator[dict[str, Any]]:
