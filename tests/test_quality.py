@@ -120,6 +120,27 @@ def test_message_names_the_field_and_says_what_to_write() -> None:
     assert problem.loc == "gaps.1" and str(problem) == problem.message
 
 
+@pytest.mark.parametrize(
+    ("value", "kinds"),
+    [
+        ("{{姓名}}さん、こんにちは", {"template_debris"}),
+        ("谢谢谢谢谢谢谢谢谢谢", {"word_loop"}),
+        ("佐藤さん佐藤さん佐藤さん佐藤さん", {"word_loop"}),
+        ("東京 2024-05-01 10:00:00", {"foreign_timestamp"}),
+        ("ありがとうございます。よろしくお願いします。", set()),
+        ("いろいろ教えてください", set()),
+        ("佐藤美咲さん、メルカリでのお仕事について20分ほどお話を伺えますか？", set()),
+        ("能否请您抽二十分钟聊聊转行做产品的经验？", set()),
+    ],
+)
+def test_chinese_and_japanese(value: str, kinds: set[str]) -> None:
+    situation = (
+        "私は田中です。元同僚の佐藤美咲さんが今はメルカリでプロダクトマネージャーをしています。"
+    )
+    found = inspect_text(value, step_context(5, situation), ("messages", 0, "ask"))
+    assert {p.kind for p in found} == kinds
+
+
 def test_links_and_dates_the_user_gave_are_fine() -> None:
     context = step_context(4, SITUATION)
     assert inspect_text("Portfolio at https://priya.dev/work", context) == []

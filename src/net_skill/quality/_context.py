@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -203,13 +204,20 @@ class QualityContext:
         return len(joined) > 2 and joined in self.source_joined
 
 
-def echo_tokens(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def value_words(text: str) -> tuple[str, ...]:
+    """`words(text, digits=True)`, cached: every check of a value uses its words."""
+    return tuple(words(text, digits=True))
+
+
+@lru_cache(maxsize=4096)
+def echo_tokens(text: str) -> tuple[str, ...]:
     """Words and numbers of `text`, cut to five characters (after a final `s`) so that `build`
     matches `building` and `buy` matches `buys`."""
-    return [(w[:-1] if len(w) > 3 and w.endswith("s") else w)[:5] for w in words(text, digits=True)]
+    return tuple((w[:-1] if len(w) > 3 and w.endswith("s") else w)[:5] for w in value_words(text))
 
 
-def ngrams(tokens: tuple[str, ...] | list[str], size: int) -> Iterable[tuple[str, ...]]:
+def ngrams(tokens: Sequence[str], size: int) -> Iterable[tuple[str, ...]]:
     return (tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
 
 

@@ -17,8 +17,9 @@ from net_skill.quality._context import (
     ngrams,
     normalise_url,
     split_sentences,
+    value_words,
 )
-from net_skill.text import fold, words
+from net_skill.text import fold
 
 ProblemKind = Literal[
     "blank",
@@ -85,7 +86,7 @@ _TEMPLATE = re.compile(
 )
 _JSON = re.compile(
     r"\"\s*:"  # "key":
-    r"|[\[{]\s*[\[{\"]"  # [{  {"  [[  ["
+    r"|\[\s*[\[{\"]|\{\s*[\[\"]"  # [{  [[  ["  {"  ({{ is a template's)
     r"|\},\s*\{|\],\s*\[|[}\]],[{\[\"]|\",\"|\"\s*[}\]]"  # },{  ],[  ","  "}
     r"|\\[nt\"]|\b(?:null|true|false|None)\s*[,}\]]"  # \n  null}
     r"|^\W*[:,\]}]|[{\[]\W*$"  # starts with a closer, ends with an opener
@@ -196,7 +197,7 @@ def _key_prefix(text: str, context: QualityContext) -> tuple[ProblemKind, str] |
 
 def _bare_name(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     """The whole value is a field name of two words or more (`Where to build`, `job search`)."""
-    bare = " ".join(words(text, digits=True)).replace("-", " ")
+    bare = " ".join(value_words(text)).replace("-", " ")
     if " " not in bare or text.rstrip().endswith("?"):
         return None
     if context.tokens_in_source(echo_tokens(text)):
@@ -212,7 +213,7 @@ def bare_word(text: str, context: QualityContext) -> tuple[ProblemKind, str] | N
     """The whole value is one lower-case word that is a field name or a fixed value of the
     schema (`description`, `dormant`). Weak evidence alone (`name` and `strength` are real
     tracking fields), so `inspect_output` reports it only beside another field-name echo."""
-    bare = " ".join(words(text, digits=True))
+    bare = " ".join(value_words(text))
     if " " in bare or "-" in bare or any(c.isupper() for c in text):
         return None
     if bare in context.field_forms:
@@ -248,7 +249,7 @@ def _echo(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     return None
 
 
-def _echo_of(tokens: list[str], context: QualityContext) -> tuple[ProblemKind, str] | None:
+def _echo_of(tokens: tuple[str, ...], context: QualityContext) -> tuple[ProblemKind, str] | None:
     """An echo: most of `tokens` copied from one reference, around a run of three words or more
     (single words count only beside a run of four: `what exactly is needed ... situation`)."""
     if len(tokens) < MIN_SKILL_ECHO_WORDS:
@@ -279,7 +280,7 @@ def _echo_of(tokens: list[str], context: QualityContext) -> tuple[ProblemKind, s
 
 
 def _loop(text: str, _context: QualityContext) -> tuple[ProblemKind, str] | None:
-    tokens = words(text, digits=True)
+    tokens = value_words(text)
     for size, needed in enumerate(LOOP_COPIES, start=1):
         unit = _repeated_unit(tokens, size, needed)
         if unit:
@@ -292,7 +293,7 @@ def _loop(text: str, _context: QualityContext) -> tuple[ProblemKind, str] | None
     return None
 
 
-def _repeated_unit(tokens: list[str], size: int, needed: int) -> str | None:
+def _repeated_unit(tokens: tuple[str, ...], size: int, needed: int) -> str | None:
     """The first `size`-word unit that stands `needed` times back to back in `tokens`."""
     for start in range(len(tokens) - size * needed + 1):
         unit = tokens[start : start + size]
