@@ -55,7 +55,7 @@ class Reference:
     tokens: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QualityContext:
     """What degenerate values are recognised against, for one step (or one whole output).
 
@@ -68,8 +68,9 @@ class QualityContext:
     - `skill_items`: the skill's own step and checklist item texts.
     - `examples`: the strings of worked example answers shown in the prompt.
 
-    Build it once per step and reuse it: the constructor indexes everything, so that
-    inspecting one value takes tens of microseconds.
+    Build it once per step (a few milliseconds) and reuse it: the constructor indexes
+    everything, so that inspecting one value takes about 0.1 ms on average (0.5 ms at the 99th
+    percentile, on the tables of `tests/data/quality`).
     """
 
     source_text: str = ""
