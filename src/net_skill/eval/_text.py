@@ -1,4 +1,8 @@
-"""Text helpers of the deterministic checks: words, stems, placeholders, near-copy ratios."""
+"""Text helpers of the deterministic checks: words, stems, placeholders, near-copy ratios.
+
+Words, stems and counts come from `net_skill.text`, so every check works in any language
+(accents, apostrophes, and scripts written without spaces such as Chinese and Japanese).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,22 @@ import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from net_skill.names import name_tokens
+from net_skill.text import STOPWORDS, content_terms, count_words, stem, words
 
-# --- --------------------------------------------------------------------------
-_STOPWORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    i'm i've i'd you're you've it's that's let's don't can't won't dr mr ms mrs hi re us
-    el la los las un una unos unas de del al y o que en por para con sin sobre es son soy mi mis
-    tu su sus se lo le les como pero mas muy ya este esta estos estas ese esa
-    le la les des du de et ou un une en dans pour par avec sans sur est sont je tu il elle nous
-    vous ils mon ma mes ton ta ses ce cette qui que pas plus
-    der die das den dem des ein eine einen und oder in im mit von zu zum zur auf fur ist sind
-    ich du er sie wir ihr mein meine nicht auch als wie bei
-    o a os as um uma de do da dos das e em no na por para com sem sobre eu meu minha
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-"""Common function words (English plus a few of Spanish, French, German, Portuguese)."""
+__all__ = [
+    "GENERIC_WORDS",
+    "PLACEHOLDER_PATTERNS",
+    "PLACEHOLDER_VALUES",
+    "STOPWORDS",
+    "content_stems",
+    "find_placeholders",
+    "is_blank",
+    "quote",
+    "similarity",
+    "stem",
+    "word_count",
+    "words",
+]
 
 _GENERIC_TEXT = """
     motivated passionate passion dedicated dedication hard working hardworking team player
@@ -78,23 +76,10 @@ PLACEHOLDER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 """Unfilled template slots: `[Name]`, `{company}`, `<name>`, `XXX`, `TBD`, `TODO`."""
 
 
-def words(text: str) -> list[str]:
-    """Case- and accent-folded words of `text`."""
-    return name_tokens(text)
-
-
-def stem(word: str) -> str:
-    """A crude language-neutral stem: the first six letters (`fintechs` ~ `fintech`)."""
-    return word[:6]
-
-
 def content_stems(text: str) -> set[str]:
-    """Stems of the words that carry meaning (no stop-words, no generic filler, 3+ letters)."""
-    return {
-        stem(w)
-        for w in words(text)
-        if len(w) >= 2 and w not in STOPWORDS and w not in GENERIC_WORDS
-    }
+    """Stems of the words that carry meaning: no stop-words, no generic filler, 2+ letters;
+    character bigrams in Chinese and Japanese (`net_skill.text.content_terms`)."""
+    return content_terms(text, ignore=GENERIC_WORDS)
 
 
 def is_blank(text: str | None) -> bool:
@@ -116,7 +101,8 @@ def find_placeholders(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words in `text`; two characters of Chinese or Japanese count as one word."""
+    return count_words(text)
 
 
 def similarity(first: Iterable[str], second: Iterable[str]) -> float:

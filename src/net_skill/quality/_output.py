@@ -1,0 +1,142 @@
+"""`inspect_output`: every string of a structured answer, and values pasted across fields."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from net_skill.quality._context import Path, QualityContext, strings_in
+from net_skill.quality._detect import (
+    Problem,
+    bare_word,
+    format_path,
+    inspect_text,
+    problem,
+)
+from net_skill.text import contains_phrase, stem, words
+
+MIN_PASTED_WORDS = 2
+"""Shorter values (a strength word, a yes) may rightly repeat."""
+MIN_PASTED_FIELDS = 3
+"""One text in this many differently named fields is pasted."""
+MIN_WORD_ECHOES = 2
+"""A one-word field name counts as an echo when the answer has this many field-name echoes."""
+
+
+def inspect_output(
+    data: BaseModel | Mapping[str, Any] | Sequence[Any], context: QualityContext
+) -> list[Problem]:
+    """The problems of every string in `data` (a model, a dict or a list), with their paths,
+    plus one value pasted into many fields.
+
+    Fields the schema gives a fixed set of values (`context.enum_paths`) are not free text and
+    are skipped. Pasted: the same text (the same word stems, so `Current Colleage` and `Current
+    Colleagues` are one; two words or more; not taken from the user's text) in
+    `MIN_PASTED_FIELDS` or more differently named fields, in two fields of one object or two
+    items of one list of strings, or a list item repeated word for word. One field repeated
+    across items that otherwise differ (the sender's line of each message) is not pasted.
+    """
+    root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    values = [(path, text) for path, text in strings_in(root) if not _is_enum(path, context)]
+    problems = [p for path, text in values for p in inspect_text(text, context, path)]
+    problems.extend(_bare_words(values, problems, context))
+    empty = {p.path for p in problems if p.kind in _NOT_TEXT}
+    kept = [(p, t) for p, t in values if p not in empty]
+    problems.extend(_pasted(kept, context))
+    problems.extend(
+        _duplicate_items(kept, {p.path for p in problems if p.kind == "pasted"}, context)
+    )
+    return problems
+
+
+_NOT_TEXT = frozenset({"blank", "no_letters"})
+
+
+def _is_enum(path: Path, context: QualityContext) -> bool:
+    return tuple(p for p in path if isinstance(p, str)) in context.enum_paths
+
+
+def _bare_words(
+    values: list[tuple[Path, str]], found: list[Problem], context: QualityContext
+) -> list[Problem]:
+    """One-word field names or fixed values, when the answer echoes field names more than once
+    (`person`, `relationships`, `reason_to_reach_out` as three tracking fields)."""
+    hits = [(path, text, hit) for path, text in values if (hit := bare_word(text, context))]
+    echoes = len(hits) + sum(1 for p in found if p.kind == "field_name_echo")
+    if echoes < MIN_WORD_ECHOES:
+        return []
+    return [problem(path, *hit, text, context) for path, text, hit in hits]
+
+
+def _duplicate_items(
+    values: list[tuple[Path, str]], done: set[Path], context: QualityContext
+) -> list[Problem]:
+    """Items of one list whose free text is all the same: `offers[0]` and `offers[2]` both
+    `{"kind": ..., "detail": "I'm a data analyst at Contoso..."}`. (One field repeated across
+    items that otherwise differ, such as the sender's line of each message, is fine.)"""
+    items: dict[Path, list[tuple[Path, str]]] = defaultdict(list)
+    for path, text in values:  # every list item above the value holds it
+        for depth, part in enumerate(path[:-1]):
+            if isinstance(part, int):
+                items[path[: depth + 1]].append((path, text))
+    same: dict[tuple[Path, tuple[tuple[str, str], ...]], list[Path]] = defaultdict(list)
+    for item, fields in items.items():
+        signature = tuple(sorted((format_path(p[len(item) :]), _key(t)) for p, t in fields))
+        if any(len(key.split()) >= MIN_PASTED_WORDS for _, key in signature):
+            same[(item[:-1], signature)].append(item)
+    problems: list[Problem] = []
+    for copies in same.values():
+        if len(copies) < 2:
+            continue
+        for item in copies:
+            others = ", ".join(format_path(c) for c in copies if c != item)
+            for path, text in items[item]:
+                long = len(_key(text).split()) >= MIN_PASTED_WORDS
+                if long and path not in done and not contains_phrase(context.source_text, text):
+                    reason = f"repeats {others} word for word"
+                    problems.append(problem(path, "pasted", reason, text, context))
+    return problems
+
+
+def _key(text: str) -> str:
+    return " ".join(stem(w) for w in words(text, digits=True))
+
+
+def _leaf(path: Path) -> str:
+    return next((p for p in reversed(path) if isinstance(p, str)), "")
+
+
+def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Problem]:
+    places: dict[str, list[tuple[Path, str]]] = defaultdict(list)
+    for path, text in values:
+        key = _key(text)
+        if len(key.split()) >= MIN_PASTED_WORDS:
+            places[key].append((path, text))
+    problems: list[Problem] = []
+    for group in places.values():
+        if len(group) < 2 or contains_phrase(context.source_text, group[0][1]):
+            continue
+        fields = {_leaf(path) for path, _ in group}
+        parents = [path[:-1] for path, _ in group]
+        paired = [(p, t) for p, t in group if parents.count(p[:-1]) > 1]
+        if len(fields) >= MIN_PASTED_FIELDS:
+            pasted = group
+        elif paired:
+            # Two places in one object (or list of strings) are pasted, and so is any other
+            # field holding the text; the same field of other items is not.
+            paired_fields = {_leaf(p) for p, _ in paired}
+            pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
+        else:
+            continue
+        for path, text in pasted:
+            others = ", ".join(format_path(p) for p, _ in group if p != path)
+            reason = (
+                f"is also the answer of {others}"
+                if len(group) <= 4
+                else f"is pasted into {len(group)} fields"
+            )
+            problems.append(problem(path, "pasted", reason, text, context))
+    return problems
