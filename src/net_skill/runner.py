@@ -39,6 +39,7 @@ from net_skill.request import RunPrompts, build_request
 from net_skill.resume import aresume_run, resume_run
 from net_skill.situation import validate_contacts, validate_situation
 from net_skill.skill import Skill
+from net_skill.spend import guarded
 from net_skill.structured import DEFAULT_MAX_REASKS
 
 __all__ = [
@@ -95,6 +96,8 @@ class RunOptions:
     token_budget: int | None = None
     max_concurrency: int | None = None
     prompt_style: str | None = None
+    max_cost_usd: float | None = None
+    allow_unknown_cost: bool = False
 
     def check(self) -> None:
         if self.max_reasks < 0:
@@ -103,6 +106,8 @@ class RunOptions:
             raise InputError(
                 f"token_budget must be a positive number of tokens, not {self.token_budget}"
             )
+        if self.max_cost_usd is not None and self.max_cost_usd < 0:
+            raise InputError(f"max_cost_usd must be 0 or more, not {self.max_cost_usd}")
 
 
 def run_inputs(situation: str, contacts: str | None, today: date | None) -> RunInputs:
@@ -130,6 +135,7 @@ def prepare_run(
     profile = profile_for(loaded)
     steps = chain_steps(loaded, profile)
     chosen = backend if backend is not None else create_backend()
+    chosen = guarded(chosen, options.max_cost_usd, allow_unknown_cost=options.allow_unknown_cost)
     prompts = RunPrompts.prepare(loaded, profile, inputs, steps, chosen, style=options.prompt_style)
     recorder = None
     if record:
@@ -150,6 +156,8 @@ def prepare_run(
                 contacts=inputs.contacts,
                 max_reasks=options.max_reasks,
                 token_budget=options.token_budget,
+                max_cost_usd=options.max_cost_usd,
+                allow_unknown_cost=options.allow_unknown_cost,
                 options={"prompt_style": prompts.style.name},
                 templates=templates_fingerprint(),
                 steps=[
@@ -188,13 +196,18 @@ async def arun_skill(
     max_concurrency: int | None = None,
     token_budget: int | None = None,
     prompt_style: str | None = None,
+    max_cost_usd: float | None = None,
+    allow_unknown_cost: bool = False,
 ) -> RunResult:
     """Run `skill` (default: the bundled networking skill) on `situation`.
 
     `backend=None` picks one like `create_backend("auto")`. `max_concurrency` further limits
     how many steps run at once (1 runs them one at a time). `token_budget` caps the run's
     tokens, every attempt included: past it, no new call starts and the run stops resumably
-    (`BudgetExceededError`, wrapped in `RunAbortedError` when recording). `prompt_style`
+    (`BudgetExceededError`, wrapped in `RunAbortedError` when recording). `max_cost_usd`
+    caps its spend in US dollars the same way (`CostLimitError`; see `net_skill.spend`): no
+    call starts whose worst case could pass it, and a backend of unknown price is refused
+    unless `allow_unknown_cost`. `prompt_style`
     overrides the backend's prompt style (`full` or `compact`). Raises `InputError` for
     unusable input; a failure part-way raises `RunAbortedError` naming the run folder to
     resume (or, with `record=False`, the original `OutputValidationError` / `BackendError`).
@@ -203,7 +216,14 @@ async def arun_skill(
         run_inputs(situation, contacts, today),
         skill=skill,
         backend=backend,
-        options=RunOptions(max_reasks, token_budget, max_concurrency, prompt_style),
+        options=RunOptions(
+            max_reasks,
+            token_budget,
+            max_concurrency,
+            prompt_style,
+            max_cost_usd,
+            allow_unknown_cost,
+        ),
         output_dir=output_dir,
         record=record,
         on_progress=on_progress,
