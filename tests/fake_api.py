@@ -47,8 +47,10 @@ __all__ = [
     "Reset",
     "Step",
     "chat_completion",
+    "fastapi_rejection",
     "html_page",
     "json_reply",
+    "llama_cpp_rejection",
     "openai_error",
     "openai_usage",
 ]
@@ -100,9 +102,7 @@ Responder: TypeAlias = Callable[[RecordedRequest], "Step"]
 # -- replies in the OpenAI chat-completions shapes --------------------------------------------
 
 
-def json_reply(
-    body: Any, *, status: int = 200, headers: Mapping[str, str] | None = None
-) -> Reply:
+def json_reply(body: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
     all_headers = {"x-request-id": f"req_fake{next(_ids):04d}"}
     all_headers.update(headers or {})
     return Reply(status, json.dumps(body).encode(), all_headers)
@@ -180,8 +180,9 @@ def html_page(status: int = 200, title: str = "Wi-Fi login required") -> Reply:
 class OpenAICompatible:
     """A responder that acts as an OpenAI-compatible server answering every schema minimally.
 
-    supports: the structured-output modes it accepts; a request in another mode gets `reject`
-        (by default a FastAPI-style 422, as llama-cpp-python's server answers json_schema).
+    supports: the structured-output modes it accepts; a request in another mode gets
+        `reject(mode)`: by default a FastAPI-style 422 (vLLM and most FastAPI servers), or
+        `llama_cpp_rejection`, the 500 that llama-cpp-python's server really answers.
     answer: a function of the schema giving the answer document (default: the smallest valid).
     """
 
@@ -189,13 +190,12 @@ class OpenAICompatible:
     model: str = "fake-model"
     answer: Callable[[dict[str, Any]], Any] = minimal_instance
     usage: Callable[[RecordedRequest], dict[str, Any]] = lambda _request: openai_usage()
+    reject: Callable[[str], Reply] = field(default=lambda mode: fastapi_rejection(mode))
     modes_seen: list[str] = field(default_factory=list)
 
     def __call__(self, request: RecordedRequest) -> Step:
         if request.method == "GET" and request.path.endswith("/models"):
-            return json_reply(
-                {"object": "list", "data": [{"id": self.model, "object": "model"}]}
-            )
+            return json_reply({"object": "list", "data": [{"id": self.model, "object": "model"}]})
         if not request.path.endswith("/chat/completions"):
             return openai_error(404, f"no route {request.path}", code="not_found")
         body = request.json
@@ -211,18 +211,27 @@ class OpenAICompatible:
             )
         return chat_completion(document, usage=self.usage(request), model=self.model)
 
-    @staticmethod
-    def reject(mode: str) -> Reply:
-        detail = [
-            {
-                "type": "literal_error",
-                "loc": ["body", "response_format", "type"] if mode != "tool" else ["body", "tools"],
-                "msg": "Input should be 'text' or 'json_object'"
-                if mode != "tool"
-                else "tools are not supported",
-            }
-        ]
-        return json_reply({"detail": detail}, status=422)
+
+def _rejection_detail(mode: str) -> dict[str, Any]:
+    if mode == "tool":
+        return {"type": "extra_forbidden", "loc": ["body", "tools"], "msg": "not supported"}
+    return {
+        "type": "literal_error",
+        "loc": ["body", "response_format", "type"],
+        "msg": "Input should be 'text' or 'json_object'",
+    }
+
+
+def fastapi_rejection(mode: str) -> Reply:
+    """A FastAPI request-validation error: 422 with a `detail` list."""
+    return json_reply({"detail": [_rejection_detail(mode)]}, status=422)
+
+
+def llama_cpp_rejection(mode: str) -> Reply:
+    """What llama-cpp-python 0.3's server answers: its route handler turns the validation
+    error into a 500 `internal_server_error` quoting it."""
+    message = f"1 validation error:\n  {_rejection_detail(mode)}\n"
+    return openai_error(500, message, error_type="internal_server_error")
 
 
 def _mode_of(body: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None]:
@@ -250,7 +259,9 @@ class FakeApiServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -299,7 +310,7 @@ def _handler_class(server: FakeApiServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return  # keep test output clean
 
         def _serve(self) -> None:
@@ -331,7 +342,7 @@ def _handler_class(server: FakeApiServer) -> type[BaseHTTPRequestHandler]:
             except OSError:
                 self.close_connection = True  # the client gave up (a timeout test)
 
-        do_GET = _serve
-        do_POST = _serve
+        do_GET = _serve  # noqa: N815 (the names http.server calls)
+        do_POST = _serve  # noqa: N815
 
     return Handler
