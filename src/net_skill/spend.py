@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import override
+
 from net_skill.backends.base import Backend, Completion, CompletionRequest
 from net_skill.errors import CostLimitError, InputError, NoAnswerError
 from net_skill.usage import Usage
@@ -127,6 +129,7 @@ class CostGuard(Backend):
         )
         return self.inner.estimate_cost(usage)
 
+    @override
     async def complete(self, request: CompletionRequest) -> Completion:
         what = f"the next call ({request.tag or request.schema_name})"
         reserved = self.limit.reserve(self.worst_case(request), what)
@@ -141,15 +144,19 @@ class CostGuard(Backend):
         self.limit.settle(reserved, completion.cost_usd)
         return completion
 
+    @override
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    @override
     def estimate_cost(self, usage: Usage) -> float | None:
         return self.inner.estimate_cost(usage)
 
+    @override
     def describe(self) -> dict[str, Any]:
         return self.inner.describe()
 
+    @override
     async def aclose(self) -> None:
         await self.inner.aclose()
 

@@ -15,15 +15,21 @@ import re
 from typing import TypeVar
 
 import httpx2
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-__all__ = ["MalformedBodyError", "escape_control_chars", "read_json_body"]
+__all__ = ["BodyShape", "MalformedBodyError", "escape_control_chars", "read_json_body"]
 
 M = TypeVar("M", bound=BaseModel)
 
 PREVIEW_CHARS = 120
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
+
+
+class BodyShape(BaseModel):
+    """Base of the shapes given to `read_json_body`: fields not named are allowed."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 class MalformedBodyError(Exception):

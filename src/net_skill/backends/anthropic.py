@@ -30,10 +30,9 @@ from typing import Any, Literal
 import anthropic
 import httpx2
 from anthropic.types import Message as ApiMessage
-from pydantic import BaseModel, ConfigDict
 
 from net_skill._redact import redact
-from net_skill.backends._wire import read_json_body
+from net_skill.backends._wire import BodyShape, read_json_body
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Usage, approx_tokens
 from net_skill.backends.pricing import context_window_for, estimate_cost, price_for
 from net_skill.backends.retry import (
@@ -76,21 +75,18 @@ ANTHROPIC_ERRORS = ApiErrors(
 )
 
 
-class _Block(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class _Block(BodyShape):
     type: str
 
 
-class _UsageShape(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class _UsageShape(BodyShape):
     input_tokens: int
     output_tokens: int
 
 
-class _MessageShape(BaseModel):
+class _MessageShape(BodyShape):
     """The fields of a Message that this backend reads: what a usable answer must have."""
 
-    model_config = ConfigDict(extra="allow")
     id: str
     model: str
     content: list[_Block]
@@ -339,17 +335,8 @@ class AnthropicBackend(Backend):
             "prompt_caching": "system block, ephemeral (5 min)",
             "context_window": self.context_window,
             "max_concurrency": self.max_concurrency,
-            "timeout_s": self._policy.timeout,
-            "max_attempts": self._policy.max_attempts,
-            "max_retry_wait_s": self._policy.max_retry_wait,
-            "price_usd_per_mtok": None
-            if price is None
-            else {
-                "input": price.input,
-                "output": price.output,
-                "cache_read": price.cache_read,
-                "cache_write": price.cache_write,
-            },
+            **self._policy.settings(),
+            "price_usd_per_mtok": price.as_dict() if price is not None else None,
         }
 
     async def aclose(self) -> None:

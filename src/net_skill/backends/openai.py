@@ -45,11 +45,17 @@ from typing import Any, Literal, get_args
 
 import httpx2
 import openai
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+from typing_extensions import override
 
 from net_skill._redact import redact
 from net_skill.backends import openai_api
-from net_skill.backends._wire import MalformedBodyError, escape_control_chars, read_json_body
+from net_skill.backends._wire import (
+    BodyShape,
+    MalformedBodyError,
+    escape_control_chars,
+    read_json_body,
+)
 from net_skill.backends.base import (
     Backend,
     Completion,
@@ -130,41 +136,37 @@ def openai_errors(base_url: str, key_env: str = API_KEY_ENV) -> ApiErrors:
 # -- the shape of a usable answer: only the fields read here -------------------------------
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class _Function(_Shape):
+class _Function(BodyShape):
     name: str | None = None
     arguments: str | dict[str, Any] | None = None
 
 
-class _ToolCall(_Shape):
+class _ToolCall(BodyShape):
     function: _Function
 
 
-class _Message(_Shape):
+class _Message(BodyShape):
     content: str | None = None
     tool_calls: list[_ToolCall] | None = None
     refusal: str | None = None
 
 
-class _Choice(_Shape):
+class _Choice(BodyShape):
     message: _Message
     finish_reason: str | None = None
 
 
-class _PromptDetails(_Shape):
+class _PromptDetails(BodyShape):
     cached_tokens: int | None = None
 
 
-class _Usage(_Shape):
+class _Usage(BodyShape):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     prompt_tokens_details: _PromptDetails | None = None
 
 
-class _Answer(_Shape):
+class _Answer(BodyShape):
     id: str | None = None
     model: str | None = None
     choices: list[_Choice] = Field(min_length=1)
@@ -370,6 +372,7 @@ class OpenAIBackend(Backend):
             params["tool_choice"] = {"type": "function", "function": {"name": name}}
         return params
 
+    @override
     async def complete(self, request: CompletionRequest) -> Completion:
         if self._semaphore is None:
             return await self._complete(request)
@@ -509,13 +512,16 @@ class OpenAIBackend(Backend):
 
     # -- hooks -----------------------------------------------------------------------------
 
+    @override
     def count_tokens(self, text: str) -> int:
         """A local estimate (about four characters a token); no server call."""
         return approx_tokens(text)
 
+    @override
     def estimate_cost(self, usage: Usage) -> float | None:
         return self.price.cost(usage) if self.price is not None else None
 
+    @override
     def describe(self) -> dict[str, Any]:
         price = self.price
         return {
@@ -529,19 +535,11 @@ class OpenAIBackend(Backend):
             "schema_dialect": "openai-strict" if self.hosted else "full",
             "context_window": self.context_window,
             "max_concurrency": self.max_concurrency,
-            "timeout_s": self._policy.timeout,
-            "max_attempts": self._policy.max_attempts,
-            "max_retry_wait_s": self._policy.max_retry_wait,
-            "price_usd_per_mtok": None
-            if price is None
-            else {
-                "input": price.input,
-                "output": price.output,
-                "cache_read": price.cache_read,
-                "cache_write": price.cache_write,
-            },
+            **self._policy.settings(),
+            "price_usd_per_mtok": price.as_dict() if price is not None else None,
         }
 
+    @override
     async def aclose(self) -> None:
         """Close the HTTP connections of a client this backend built (not an injected one)."""
         if self._owns_client:

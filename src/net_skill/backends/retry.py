@@ -246,6 +246,14 @@ class RetryPolicy:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     """Extra strings (the API key) to redact from error messages."""
 
+    def settings(self) -> dict[str, float]:
+        """The policy as a backend's `describe()` records it."""
+        return {
+            "timeout_s": self.timeout,
+            "max_attempts": self.max_attempts,
+            "max_retry_wait_s": self.max_retry_wait,
+        }
+
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
