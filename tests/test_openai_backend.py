@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -369,3 +370,48 @@ async def test_registry_builds_it_and_resume_rebuilds_it_from_its_description(
 def test_server_options_are_refused_by_backends_without_a_server() -> None:
     with pytest.raises(ConfigurationError, match="--base-url only apply"):
         create_backend("fake", BackendOptions(base_url="http://127.0.0.1:9/v1"))
+
+
+# -- the command line: an OpenAI-compatible server as the judge -----------------------------
+
+
+def test_eval_and_score_judge_with_an_openai_compatible_server(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from net_skill.cli import app
+    from net_skill.eval.criteria import criteria_for
+    from net_skill.loader import load_bundled_skill
+
+    ids = [c.id for c in criteria_for(load_bundled_skill())]
+
+    def verdicts(_schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "verdicts": [
+                {"criterion_id": i, "evidence": "", "reasoning": "Fine.", "verdict": "met"}
+                for i in ids
+            ]
+        }
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"id": "a", "situation": "Nurse moving into informatics."}) + "\n")
+    runner = CliRunner()
+    with FakeApiServer(responder=OpenAICompatible(answer=verdicts)) as server:
+        judge = ["--judge-backend", "openai", "--judge-base-url", server.base_url]
+        judge += ["--judge-model", "judge-7b"]
+        result = runner.invoke(
+            app,
+            ["eval", str(cases), "--out", str(tmp_path / "out"), "--backend", "fake", *judge],
+        )
+        assert result.exit_code == 0, result.stderr
+        (record,) = [json.loads(line) for line in (tmp_path / "out/results.jsonl").open()]
+        assert record["judging"]["backend"] == "openai"
+        assert record["judging"]["cost_usd"] is None  # unknown, not $0
+        plan = tmp_path / "plan.json"
+        cached = json.loads((tmp_path / "out" / record["plan_path"]).read_text())
+        plan.write_text(json.dumps(cached["plan"]))
+        scored = runner.invoke(app, ["score", str(plan), *judge, "--json"])
+        assert scored.exit_code == 0, scored.stderr
+        assert json.loads(scored.stdout)["judge_model"] == "fake-model"
+        assert {b["response_format"]["json_schema"]["name"] for b in server.bodies} == {
+            "JudgeReport"
+        }
