@@ -65,12 +65,9 @@ ThinkingMode = Literal["disabled", "adaptive", "model_default"]
 NO_ANSWER_STOP_REASONS = frozenset({"refusal", "max_tokens", "model_context_window_exceeded"})
 _TOOL_NAME_INVALID = re.compile(r"[^A-Za-z0-9_-]")
 
-ANTHROPIC_ERRORS = ApiErrors(
+ANTHROPIC_ERRORS = ApiErrors.from_sdk(
+    anthropic,
     service="Anthropic API",
-    api_error=anthropic.APIError,
-    status_error=anthropic.APIStatusError,
-    connection_error=anthropic.APIConnectionError,
-    timeout_error=anthropic.APITimeoutError,
     key_hint=f"check {API_KEY_ENV} (or the api_key passed to AnthropicBackend)",
 )
 
@@ -168,18 +165,16 @@ class AnthropicBackend(Backend):
         secret = self._client.api_key
         self._secrets: tuple[str, ...] = (secret,) if secret else ()
         self._clock = clock or time.monotonic
-        try:
-            self._policy = RetryPolicy(
-                api=ANTHROPIC_ERRORS,
-                max_attempts=max_attempts,
-                timeout=timeout,
-                max_retry_wait=max_retry_wait,
-                sleep=sleep or asyncio.sleep,
-                clock=self._clock,
-                secrets=self._secrets,
-            )
-        except ValueError as error:
-            raise ConfigurationError(f"AnthropicBackend: {error}") from None
+        self._policy = RetryPolicy.for_backend(
+            "AnthropicBackend",
+            ANTHROPIC_ERRORS,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            max_retry_wait=max_retry_wait,
+            sleep=sleep or asyncio.sleep,
+            clock=self._clock,
+            secrets=self._secrets,
+        )
         self._semaphore = asyncio.Semaphore(max_concurrency) if max_concurrency else None
 
     @staticmethod

@@ -123,13 +123,8 @@ def openai_errors(base_url: str, key_env: str = API_KEY_ENV) -> ApiErrors:
         if openai_api.is_openai_host(base_url)
         else f"OpenAI-compatible server at {base_url}"
     )
-    return ApiErrors(
-        service=service,
-        api_error=openai.APIError,
-        status_error=openai.APIStatusError,
-        connection_error=openai.APIConnectionError,
-        timeout_error=openai.APITimeoutError,
-        key_hint=f"check {key_env} (or --api-key-env NAME)",
+    return ApiErrors.from_sdk(
+        openai, service=service, key_hint=f"check {key_env} (or --api-key-env NAME)"
     )
 
 
@@ -278,18 +273,16 @@ class OpenAIBackend(Backend):
             )
         self._secrets: tuple[str, ...] = (key,) if key and key != NO_KEY else ()
         self._clock = clock or time.monotonic
-        try:
-            self._policy = RetryPolicy(
-                api=openai_errors(self.base_url, self.api_key_env or API_KEY_ENV),
-                max_attempts=max_attempts,
-                timeout=timeout,
-                max_retry_wait=max_retry_wait,
-                sleep=sleep or asyncio.sleep,
-                clock=self._clock,
-                secrets=self._secrets,
-            )
-        except ValueError as error:
-            raise ConfigurationError(f"OpenAIBackend: {error}") from None
+        self._policy = RetryPolicy.for_backend(
+            "OpenAIBackend",
+            openai_errors(self.base_url, self.api_key_env or API_KEY_ENV),
+            max_attempts=max_attempts,
+            timeout=timeout,
+            max_retry_wait=max_retry_wait,
+            sleep=sleep or asyncio.sleep,
+            clock=self._clock,
+            secrets=self._secrets,
+        )
         self._semaphore = asyncio.Semaphore(max_concurrency) if max_concurrency else None
         self._learning = asyncio.Lock()
 

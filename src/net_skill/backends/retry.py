@@ -28,6 +28,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
@@ -38,6 +39,7 @@ from net_skill.errors import (
     BackendAuthError,
     BackendError,
     BackendTimeoutError,
+    ConfigurationError,
     MalformedResponseError,
 )
 
@@ -151,6 +153,19 @@ class ApiErrors:
     """What to do when the key is refused (401/403)."""
     details: Callable[[BaseException], tuple[str | None, str | None]] = sdk_error_details
 
+    @classmethod
+    def from_sdk(cls, sdk: ModuleType, *, service: str, key_hint: str) -> ApiErrors:
+        """The error classes of a Stainless-generated SDK module (`anthropic`, `openai`), which
+        all name them alike."""
+        return cls(
+            service=service,
+            api_error=sdk.APIError,
+            status_error=sdk.APIStatusError,
+            connection_error=sdk.APIConnectionError,
+            timeout_error=sdk.APITimeoutError,
+            key_hint=key_hint,
+        )
+
     def status_of(self, error: BaseException) -> _StatusError | None:
         return cast(_StatusError, error) if isinstance(error, self.status_error) else None
 
@@ -245,6 +260,14 @@ class RetryPolicy:
     rng: Callable[[], float] = field(default=random.random, repr=False)
     secrets: tuple[str, ...] = field(default=(), repr=False)
     """Extra strings (the API key) to redact from error messages."""
+
+    @classmethod
+    def for_backend(cls, owner: str, api: ApiErrors, **settings: Any) -> RetryPolicy:
+        """A policy for the backend named `owner`; a bad setting is a `ConfigurationError`."""
+        try:
+            return cls(api=api, **settings)
+        except ValueError as error:
+            raise ConfigurationError(f"{owner}: {error}") from None
 
     def settings(self) -> dict[str, float]:
         """The policy as a backend's `describe()` records it."""
