@@ -191,3 +191,11 @@ def test_cli_refuses_an_unpriced_server_and_allows_it_on_request(tmp_path: Path)
     assert allowed.exit_code == 0, allowed.stderr
     assert "cost unknown" in allowed.stderr
     assert json.loads(allowed.stdout)["skill_id"]
+
+
+def test_the_guard_reads_as_the_backend_it_wraps() -> None:
+    inner = PricedFake(model="priced", max_concurrency=3)
+    guard = CostGuard(inner, CostLimit(1.0))
+    for attribute in ("name", "model", "max_concurrency", "context_window", "prompt_style"):
+        assert getattr(guard, attribute) == getattr(inner, attribute)
+    assert guard.describe() == inner.describe()

@@ -115,12 +115,11 @@ class CostGuard(Backend):
     def __init__(self, inner: Backend, limit: CostLimit) -> None:
         self.inner = inner
         self.limit = limit
-        self.name = inner.name
-        self.model = inner.model
-        self.max_concurrency = inner.max_concurrency
-        self.context_window = inner.context_window
-        self.prompt_style = inner.prompt_style
-        self.is_remote = inner.is_remote
+        # Every plain attribute the contract declares (name, model, max_concurrency,
+        # context_window, prompt_style, ...), including ones added later, reads as the inner's.
+        for attribute, declared in vars(Backend).items():
+            if not attribute.startswith("_") and not callable(declared):
+                setattr(self, attribute, getattr(inner, attribute))
 
     def worst_case(self, request: CompletionRequest) -> float | None:
         prompt = request.system + "".join(m.content for m in request.messages)
