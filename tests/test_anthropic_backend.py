@@ -29,6 +29,7 @@ from net_skill.errors import (
     BackendError,
     BackendTimeoutError,
     ConfigurationError,
+    MalformedResponseError,
     NoAnswerError,
 )
 from tests.fake_anthropic import (
@@ -487,3 +488,30 @@ def test_prices() -> None:
     assert sonnet.cache_write == pytest.approx(1.25 * sonnet.input)
     assert estimate_cost("claude-unknown-9", Usage(10, 10)) is None
     assert estimate_cost("claude-opus-4-1", Usage(1_000_000, 0)) == pytest.approx(15.0)
+
+
+# -- malformed success answers (HTML from a proxy, bad JSON, the wrong shape, nothing) ---------
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "cause"),
+    [
+        (b"<html><title>Proxy error</title></html>", "text/html", "an HTML page instead of JSON"),
+        (b'{"id": "msg_1", "content": [', "application/json", "not valid JSON"),
+        (b'{"type": "message"}', "application/json", "JSON of the wrong shape (id: Field"),
+        (b"", "application/json", "an empty body"),
+    ],
+)
+async def test_malformed_answers_are_retried_then_a_backend_error(
+    body: bytes, content_type: str, cause: str
+) -> None:
+    bad = httpx2.Response(200, headers={"content-type": content_type}, content=body)
+    backend, _ = make_backend([bad, message_response(ANSWER)])
+    assert (await backend.complete(make_request())).extra["attempts"] == 2
+
+    backend, transport = make_backend([bad] * 5)
+    with pytest.raises(MalformedResponseError) as caught:
+        await backend.complete(make_request())
+    assert len(transport.requests) == 5
+    assert str(caught.value).startswith("Anthropic API sent a malformed answer after 5 attempts")
+    assert cause in str(caught.value)

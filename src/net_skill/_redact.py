@@ -1,8 +1,10 @@
 """Keep API keys out of everything net-skill writes: messages, exceptions, logs and records.
 
-Anthropic keys look like `sk-ant-api03-...` (admin keys `sk-ant-admin01-...`). `redact` replaces
-any such token, and any extra secret passed explicitly (for a key that does not follow the
-pattern), with a fixed marker. `redact_data` does the same through nested JSON-like data.
+Anthropic keys look like `sk-ant-api03-...` (admin keys `sk-ant-admin01-...`), OpenAI keys like
+`sk-proj-...`, `sk-svcacct-...`, `sk-admin-...` or, in the old form, `sk-` and 48 letters and
+digits. `redact` replaces any such token, and any extra secret passed explicitly (for a key
+that does not follow the pattern), with a fixed marker. `redact_data` does the same through
+nested JSON-like data.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ __all__ = ["REDACTED", "redact", "redact_data"]
 
 REDACTED = "[REDACTED]"
 
-_KEY_PATTERN = re.compile(r"sk-ant-[A-Za-z0-9_\-]+")
+_KEY_PATTERN = re.compile(
+    r"sk-ant-[A-Za-z0-9_\-]+|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{16,}|\bsk-[A-Za-z0-9]{32,}"
+)
 _MIN_SECRET_LENGTH = 8
 """Explicit secrets shorter than this are ignored: replacing them would shred ordinary text."""
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """`text` with every `sk-ant-...` token and every given secret replaced by `[REDACTED]`."""
+    """`text` with every key-shaped token and every given secret replaced by `[REDACTED]`."""
     for secret in secrets:
         if secret and len(secret) >= _MIN_SECRET_LENGTH and secret in text:
             text = text.replace(secret, REDACTED)

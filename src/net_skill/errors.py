@@ -3,11 +3,13 @@
 NetSkillError
 ├── SkillParseError        the skill author: file and line of the problem
 ├── InputError             the user: empty, oversized or otherwise unusable input
-│   └── BudgetExceededError    the run used up the token budget the user set
+│   ├── BudgetExceededError    the run used up the token budget the user set
+│   └── CostLimitError         the next call would pass the spending cap the user set
 ├── ConfigurationError     the operator: missing key, missing optional extra, bad option
 │   └── BackendAuthError       the provider rejected the credentials (also a BackendError)
 ├── BackendError           the operator / provider: transport failures after retries
 │   ├── BackendTimeoutError    the overall per-call deadline ran out
+│   ├── MalformedResponseError a success status with no usable body (HTML, bad JSON, empty)
 │   └── NoAnswerError          the model stopped without an answer (refusal, max_tokens)
 ├── OutputValidationError  the model: output that never validated within the re-ask budget
 └── RunAbortedError        a run stopped part-way; completed steps are kept in its run folder
@@ -52,6 +54,16 @@ class BudgetExceededError(InputError):
         super().__init__(f"token budget exceeded: {used:,} tokens used, budget {budget:,}")
 
 
+class CostLimitError(InputError):
+    """No new call starts: the spend so far plus the next call's worst case would pass
+    `max_cost_usd`, or a price is unknown (unless unknown prices were allowed)."""
+
+    def __init__(self, message: str, *, spent_usd: float | None, limit_usd: float):
+        self.spent_usd = spent_usd
+        self.limit_usd = limit_usd
+        super().__init__(message)
+
+
 class ConfigurationError(NetSkillError):
     """Something the operator must set up: an API key, an optional extra, a valid option."""
 
@@ -75,6 +87,12 @@ class BackendError(NetSkillError):
 
 class BackendTimeoutError(BackendError):
     """The overall deadline for one call ran out (retries included)."""
+
+
+class MalformedResponseError(BackendError):
+    """The provider answered with a success status but no usable body: not JSON, an HTML page
+    (a proxy or captive portal), JSON of the wrong shape, or nothing. Retried like a transport
+    fault; raised when the retries run out."""
 
 
 class BackendAuthError(ConfigurationError, BackendError):

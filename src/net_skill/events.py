@@ -59,6 +59,8 @@ class RunStarted(_Event):
     contacts: str | None = None
     max_reasks: int = 2
     token_budget: int | None = None
+    max_cost_usd: float | None = None
+    allow_unknown_cost: bool = False
     options: dict[str, Any] = Field(default_factory=dict)
     """Run options that change answers (prompt style, samples); resume keeps them."""
     templates: str = ""
@@ -166,6 +168,9 @@ class RunFinished(_Event):
     cost_usd: float | None = None
     elapsed_s: float = 0.0
     unanswered: list[str] = Field(default_factory=list)
+    backend: dict[str, Any] = Field(default_factory=dict)
+    """The backend's `describe()` at the end: what it learned (the structured-output mode an
+    OpenAI-compatible server accepted, and why)."""
 
 
 Event = Annotated[

@@ -324,6 +324,7 @@ def finish(state: RunState, execution: _Execution, plan: Plan) -> RunResult:
             cost_usd=spend.cost_usd,
             elapsed_s=round(execution.elapsed(), 4),
             unanswered=list(plan.unanswered),
+            backend=state.backend.describe(),
         )
     )
     execution.progress("run_finished", None)

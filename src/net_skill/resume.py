@@ -3,7 +3,8 @@
 The run's inputs, options (prompt style, re-asks, token budget) and backend come from its
 `run_started` event; the backend is rebuilt by the registry from its recorded description
 (the local model's file path included). Step outputs come back from `step_finished` events
-that still validate; what earlier sessions spent counts toward the token budget.
+that still validate; what earlier sessions spent counts toward the token budget and the
+spending cap.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from net_skill.loader import parse_skill
 from net_skill.profile import RunInputs, profile_for
 from net_skill.records import RunRecorder, load_events
 from net_skill.request import RunPrompts
+from net_skill.spend import guarded
 
 
 def load_resume_state(
@@ -40,8 +42,11 @@ def load_resume_state(
     max_concurrency: int | None = None,
     token_budget: int | None = None,
     retry_unanswered: bool = False,
+    max_cost_usd: float | None = None,
+    allow_unknown_cost: bool | None = None,
 ) -> RunState:
     """Rebuild a recorded run. `token_budget=None` keeps the budget the run was started with;
+    `max_cost_usd=None` and `allow_unknown_cost=None` keep its spending cap;
     `retry_unanswered` runs again the steps that left values unanswered."""
     recorder = RunRecorder.open(run_dir)
     events = list(load_events(recorder.run_dir))
@@ -86,6 +91,14 @@ def load_resume_state(
         resumed=True,
     )
     restore_outputs(state, events, retry_unanswered=retry_unanswered)
+    state.backend = guarded(
+        chosen,
+        max_cost_usd if max_cost_usd is not None else start.max_cost_usd,
+        allow_unknown_cost=start.allow_unknown_cost
+        if allow_unknown_cost is None
+        else allow_unknown_cost,
+        prior_cost_usd=state.prior.cost_usd,
+    )
     return state
 
 
@@ -129,11 +142,14 @@ async def aresume_run(
     max_concurrency: int | None = None,
     token_budget: int | None = None,
     retry_unanswered: bool = False,
+    max_cost_usd: float | None = None,
+    allow_unknown_cost: bool | None = None,
 ) -> RunResult:
     """Finish a recorded run: rerun only the steps missing (or failed) in its events.jsonl.
 
-    `backend=None` rebuilds the backend the run was started with; `token_budget=None` keeps
-    the run's recorded budget (tokens of every session count toward it); `retry_unanswered`
+    `backend=None` rebuilds the backend the run was started with; `token_budget=None` and
+    `max_cost_usd=None` keep the run's recorded budget and cap (what every session spent
+    counts toward them): pass a larger one to finish a run they stopped. `retry_unanswered`
     also reruns the steps that left values unanswered (and the steps that depend on them).
     """
     state = load_resume_state(
@@ -143,6 +159,8 @@ async def aresume_run(
         max_concurrency=max_concurrency,
         token_budget=token_budget,
         retry_unanswered=retry_unanswered,
+        max_cost_usd=max_cost_usd,
+        allow_unknown_cost=allow_unknown_cost,
     )
     return await execute(state)
 

@@ -39,6 +39,7 @@ from net_skill.request import RunPrompts, build_request
 from net_skill.resume import aresume_run, resume_run
 from net_skill.situation import validate_contacts, validate_situation
 from net_skill.skill import Skill
+from net_skill.spend import guarded
 from net_skill.structured import DEFAULT_MAX_REASKS
 
 __all__ = [
@@ -100,6 +101,8 @@ class RunOptions:
     samples: int | None = None
     """Candidates drawn per step; None: the backend's default (`Backend.default_samples`)."""
     seed: int = 0
+    max_cost_usd: float | None = None
+    allow_unknown_cost: bool = False
 
     def check(self) -> None:
         if self.max_reasks < 0:
@@ -110,6 +113,8 @@ class RunOptions:
             raise InputError(
                 f"token_budget must be a positive number of tokens, not {self.token_budget}"
             )
+        if self.max_cost_usd is not None and self.max_cost_usd < 0:
+            raise InputError(f"max_cost_usd must be 0 or more, not {self.max_cost_usd}")
 
 
 def run_inputs(situation: str, contacts: str | None, today: date | None) -> RunInputs:
@@ -137,6 +142,7 @@ def prepare_run(
     profile = profile_for(loaded)
     steps = chain_steps(loaded, profile)
     chosen = backend if backend is not None else create_backend()
+    chosen = guarded(chosen, options.max_cost_usd, allow_unknown_cost=options.allow_unknown_cost)
     samples = options.samples or chosen.default_samples
     prompts = RunPrompts.prepare(loaded, profile, inputs, steps, chosen, style=options.prompt_style)
     recorder = None
@@ -158,6 +164,8 @@ def prepare_run(
                 contacts=inputs.contacts,
                 max_reasks=options.max_reasks,
                 token_budget=options.token_budget,
+                max_cost_usd=options.max_cost_usd,
+                allow_unknown_cost=options.allow_unknown_cost,
                 options={
                     "prompt_style": prompts.style.name,
                     "strict": options.strict,
@@ -207,14 +215,19 @@ async def arun_skill(
     strict: bool = False,
     samples: int | None = None,
     seed: int = 0,
+    max_cost_usd: float | None = None,
+    allow_unknown_cost: bool = False,
 ) -> RunResult:
     """Run `skill` (default: the bundled networking skill) on `situation`.
 
     `backend=None` picks one like `create_backend("auto")`. `max_concurrency` further limits
     how many steps run at once (1 runs them one at a time). `token_budget` caps the run's
     tokens, every attempt included: past it, no new call starts and the run stops resumably
-    (`BudgetExceededError`, wrapped in `RunAbortedError` when recording). `prompt_style`
-    overrides the backend's prompt style (`full` or `compact`).
+    (`BudgetExceededError`, wrapped in `RunAbortedError` when recording). `max_cost_usd`
+    caps its spend in US dollars the same way (`CostLimitError`; see `net_skill.spend`): no
+    call starts whose worst case could pass it, and a backend of unknown price is refused
+    unless `allow_unknown_cost`. `prompt_style` overrides the backend's prompt style (`full`,
+    `compact` or `brief`).
 
     A value that stays unusable after the re-asks is left empty and listed in
     `plan.unanswered`; `strict=True` fails the run instead (`OutputValidationError`).
@@ -229,7 +242,15 @@ async def arun_skill(
         skill=skill,
         backend=backend,
         options=RunOptions(
-            max_reasks, token_budget, max_concurrency, prompt_style, strict, samples, seed
+            max_reasks,
+            token_budget,
+            max_concurrency,
+            prompt_style,
+            strict,
+            samples,
+            seed,
+            max_cost_usd,
+            allow_unknown_cost,
         ),
         output_dir=output_dir,
         record=record,

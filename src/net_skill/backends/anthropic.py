@@ -8,6 +8,9 @@
 * Prompt caching: `CompletionRequest.system`, the prefix shared by every step of a run, is sent
   as one system block marked `cache_control: {"type": "ephemeral"}` (5-minute cache).
 * Retries: the SDK client is built with `max_retries=0`; `retry.RetryPolicy` is the only owner.
+  The body of every success answer is checked first (`_wire.read_json_body`): an HTML page,
+  invalid JSON, the wrong shape or an empty body is retried and reported as
+  `MalformedResponseError`, never leaked as `JSONDecodeError` or `AttributeError`.
 * Stop reasons `refusal`, `max_tokens` and `model_context_window_exceeded` raise
   `NoAnswerError` (with the tokens spent) instead of returning a truncated document.
 * Sampling parameters are never sent: the API rejects a non-default temperature on current
@@ -29,17 +32,20 @@ import httpx2
 from anthropic.types import Message as ApiMessage
 
 from net_skill._redact import redact
+from net_skill.backends._wire import BodyShape, read_json_body
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Usage, approx_tokens
 from net_skill.backends.pricing import context_window_for, estimate_cost, price_for
 from net_skill.backends.retry import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_RETRY_WAIT,
     DEFAULT_TIMEOUT,
+    ApiErrors,
     RetryPolicy,
 )
 from net_skill.errors import ConfigurationError, NoAnswerError
 
 __all__ = [
+    "ANTHROPIC_ERRORS",
     "API_KEY_ENV",
     "DEFAULT_MODEL",
     "NO_ANSWER_STOP_REASONS",
@@ -58,6 +64,31 @@ ThinkingMode = Literal["disabled", "adaptive", "model_default"]
 
 NO_ANSWER_STOP_REASONS = frozenset({"refusal", "max_tokens", "model_context_window_exceeded"})
 _TOOL_NAME_INVALID = re.compile(r"[^A-Za-z0-9_-]")
+
+ANTHROPIC_ERRORS = ApiErrors.from_sdk(
+    anthropic,
+    service="Anthropic API",
+    key_hint=f"check {API_KEY_ENV} (or the api_key passed to AnthropicBackend)",
+)
+
+
+class _Block(BodyShape):
+    type: str
+
+
+class _UsageShape(BodyShape):
+    input_tokens: int
+    output_tokens: int
+
+
+class _MessageShape(BodyShape):
+    """The fields of a Message that this backend reads: what a usable answer must have."""
+
+    id: str
+    model: str
+    content: list[_Block]
+    stop_reason: str | None
+    usage: _UsageShape
 
 
 def structured_schema(schema: dict[str, Any], *, schema_name: str = "answer") -> dict[str, Any]:
@@ -80,6 +111,8 @@ class AnthropicBackend(Backend):
     model: a Claude model id (default `DEFAULT_MODEL`).
     api_key: defaults to the `ANTHROPIC_API_KEY` environment variable; never logged or shown.
     client: a ready `AsyncAnthropic` (its own retries are switched off); else one is built.
+    base_url: the API's address for the built client (default: the SDK's, or
+        `ANTHROPIC_BASE_URL`).
     http_client: an `httpx2.AsyncClient` for the built client (tests pass a mock transport).
     timeout: overall deadline of one `complete` call in seconds, retries and waits included.
     max_attempts, max_retry_wait: the retry policy (see `net_skill.backends.retry`).
@@ -101,6 +134,7 @@ class AnthropicBackend(Backend):
         api_key: str | None = None,
         client: anthropic.AsyncAnthropic | None = None,
         http_client: httpx2.AsyncClient | None = None,
+        base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
@@ -127,21 +161,20 @@ class AnthropicBackend(Backend):
         self.structured_output: StructuredOutputMode = structured_output
         self.thinking: ThinkingMode = thinking
         self._owns_client = client is None
-        self._client = self._build_client(api_key, client, http_client)
+        self._client = self._build_client(api_key, client, http_client, base_url)
         secret = self._client.api_key
         self._secrets: tuple[str, ...] = (secret,) if secret else ()
         self._clock = clock or time.monotonic
-        try:
-            self._policy = RetryPolicy(
-                max_attempts=max_attempts,
-                timeout=timeout,
-                max_retry_wait=max_retry_wait,
-                sleep=sleep or asyncio.sleep,
-                clock=self._clock,
-                secrets=self._secrets,
-            )
-        except ValueError as error:
-            raise ConfigurationError(f"AnthropicBackend: {error}") from None
+        self._policy = RetryPolicy.for_backend(
+            "AnthropicBackend",
+            ANTHROPIC_ERRORS,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            max_retry_wait=max_retry_wait,
+            sleep=sleep or asyncio.sleep,
+            clock=self._clock,
+            secrets=self._secrets,
+        )
         self._semaphore = asyncio.Semaphore(max_concurrency) if max_concurrency else None
 
     @staticmethod
@@ -149,10 +182,11 @@ class AnthropicBackend(Backend):
         api_key: str | None,
         client: anthropic.AsyncAnthropic | None,
         http_client: httpx2.AsyncClient | None,
+        base_url: str | None,
     ) -> anthropic.AsyncAnthropic:
         if client is not None:
-            if http_client is not None:
-                raise ConfigurationError("pass either client or http_client, not both")
+            if http_client is not None or base_url is not None:
+                raise ConfigurationError("pass either client or http_client/base_url, not both")
             return client.with_options(max_retries=0)
         key = (api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")).strip()
         if not key:
@@ -160,7 +194,9 @@ class AnthropicBackend(Backend):
                 f"{API_KEY_ENV} is not set: export your Anthropic API key as {API_KEY_ENV} "
                 "(or pass api_key=...), or use the local or fake backend"
             )
-        return anthropic.AsyncAnthropic(api_key=key, max_retries=0, http_client=http_client)
+        return anthropic.AsyncAnthropic(
+            api_key=key, max_retries=0, http_client=http_client, base_url=base_url
+        )
 
     def __repr__(self) -> str:
         return (
@@ -210,7 +246,9 @@ class AnthropicBackend(Backend):
         started = self._clock()
 
         async def attempt(remaining: float) -> ApiMessage:
-            message: ApiMessage = await self._client.messages.create(**params, timeout=remaining)
+            raw = await self._client.messages.with_raw_response.create(**params, timeout=remaining)
+            read_json_body(raw.http_response, _MessageShape, request_id=raw.request_id)
+            message: ApiMessage = await raw.parse()
             return message
 
         message, attempts = await self._policy.run(attempt)
@@ -292,17 +330,8 @@ class AnthropicBackend(Backend):
             "prompt_caching": "system block, ephemeral (5 min)",
             "context_window": self.context_window,
             "max_concurrency": self.max_concurrency,
-            "timeout_s": self._policy.timeout,
-            "max_attempts": self._policy.max_attempts,
-            "max_retry_wait_s": self._policy.max_retry_wait,
-            "price_usd_per_mtok": None
-            if price is None
-            else {
-                "input": price.input,
-                "output": price.output,
-                "cache_read": price.cache_read,
-                "cache_write": price.cache_write,
-            },
+            **self._policy.settings(),
+            "price_usd_per_mtok": price.as_dict() if price is not None else None,
         }
 
     async def aclose(self) -> None:

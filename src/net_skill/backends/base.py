@@ -68,6 +68,15 @@ class ModelPrice:
     cache_read: float
     cache_write: float
 
+    def as_dict(self) -> dict[str, float]:
+        """The four rates, as `describe()` records them."""
+        return {
+            "input": self.input,
+            "output": self.output,
+            "cache_read": self.cache_read,
+            "cache_write": self.cache_write,
+        }
+
     def cost(self, usage: Usage) -> float:
         return (
             usage.input_tokens * self.input

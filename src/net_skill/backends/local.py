@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from typing_extensions import override
 
+from net_skill.backends._wire import escape_control_chars
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Usage
 from net_skill.errors import BackendError, ConfigurationError, NoAnswerError
 
@@ -98,35 +99,6 @@ def import_llama_cpp() -> ModuleType:
     return llama_cpp
 
 
-def escape_control_chars(text: str) -> str:
-    """Escape raw control characters inside the strings of a JSON document.
-
-    JSON forbids U+0000-U+001F inside strings; a raw newline there makes the whole answer
-    unparseable. Control characters outside strings (whitespace between tokens) are kept.
-    """
-    if not any(ch < " " for ch in text):
-        return text
-    out: list[str] = []
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-            elif ch < " ":
-                out.append(_CONTROL_ESCAPES.get(ch) or f"\\u{ord(ch):04x}")
-                continue
-        elif ch == '"':
-            in_string = True
-        out.append(ch)
-    return "".join(out)
-
-
-_CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
 # llama-cpp-python's JSON-schema converter defines a string character as anything but `"` and
 # `\`; llama.cpp's own converter also excludes the control characters, as JSON requires.
 _LOOSE_CHAR = 'char ::= [^"\\\\] |'
@@ -176,7 +148,7 @@ class _LoadedModel:
     def __init__(self, key: _ModelKey) -> None:
         llama_cpp = import_llama_cpp()
         try:
-            with _without_extra_buffer_types():
+            with without_extra_buffer_types():
                 self.llama: Llama = llama_cpp.Llama(
                     model_path=str(key.path),
                     n_ctx=key.n_ctx,
@@ -215,7 +187,7 @@ class _LoadedModel:
 
 
 @contextmanager
-def _without_extra_buffer_types() -> Iterator[None]:
+def without_extra_buffer_types() -> Iterator[None]:
     """Load the model with llama.cpp's `use_extra_bufts` off.
 
     On CPUs with AMX (Sapphire Rapids and later) llama.cpp puts the weights in its AMX buffer

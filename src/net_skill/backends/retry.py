@@ -1,19 +1,23 @@
-"""The one transport retry policy of the Anthropic backend.
+"""The one transport retry policy of the remote backends (Anthropic and OpenAI-compatible).
 
-The SDK client is built with `max_retries=0`; this module is the only place that retries an API
-call. Its rules mirror the anthropic SDK's own (`_base_client.py`), with two changes that keep a
-run's wall time bounded:
+The SDK clients are built with `max_retries=0`; this module is the only place that retries an
+API call. Its rules mirror the SDKs' own (`_base_client.py`; both SDKs come from the same
+generator and share it), with two changes that keep a run's wall time bounded:
 
-* retry HTTP 408, 409, 429 and every 5xx (529 "overloaded" included), connection errors and
-  timeouts; an `x-should-retry: true|false` response header overrides the status code;
+* retry HTTP 408, 409, 429 and every 5xx (529 "overloaded" included), connection errors,
+  timeouts and malformed success answers (an HTML page, a body that is not JSON, the wrong
+  shape, nothing: `MalformedBodyError`); an `x-should-retry: true|false` response header
+  overrides the status code;
 * wait what `retry-after-ms` / `retry-after` (seconds or an HTTP date) asks, but at most
-  `max_retry_wait` seconds (the SDK has no cap); otherwise back off exponentially from 0.5 s,
-  doubling up to 8 s, less up to 25 % jitter;
+  `max_retry_wait` seconds; otherwise back off exponentially from 0.5 s, doubling up to 8 s,
+  less up to 25 % jitter;
 * stop after `max_attempts`, or as soon as the next wait would pass the overall per-call
   deadline (`timeout`, retries included): then `BackendTimeoutError`.
 
-Everything is a pure function or a small dataclass so that tests can check each rule, and the
-sleep function and clock are injectable so that tests never wait.
+Which exceptions mean what is told by an `ApiErrors` per SDK (`anthropic.ANTHROPIC_ERRORS`,
+`openai.openai_errors(...)`), so this module imports no SDK. Everything is a pure function or
+a small dataclass so that tests can check each rule, and the sleep function and clock are
+injectable so that tests never wait.
 """
 
 from __future__ import annotations
@@ -24,13 +28,20 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from types import ModuleType
+from typing import Any, Literal, Protocol, TypeVar, cast
 
-import anthropic
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from net_skill._redact import redact
-from net_skill.errors import BackendAuthError, BackendError, BackendTimeoutError
+from net_skill.backends._wire import MalformedBodyError
+from net_skill.errors import (
+    BackendAuthError,
+    BackendError,
+    BackendTimeoutError,
+    ConfigurationError,
+    MalformedResponseError,
+)
 
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
@@ -39,6 +50,8 @@ __all__ = [
     "INITIAL_RETRY_DELAY",
     "MAX_RETRY_DELAY",
     "RETRYABLE_STATUS_CODES",
+    "ApiErrors",
+    "MalformedBodyError",
     "RetryPolicy",
     "backoff_delay",
     "is_retryable",
@@ -69,8 +82,10 @@ RETRYABLE_STATUS_CODES = frozenset({408, 409, 429})
 """Retried besides every status of 500 and above."""
 
 _STATUS_LABELS = {
+    404: "not found",
     408: "request timeout",
     409: "conflict",
+    422: "rejected the request",
     429: "rate limited",
     500: "internal server error",
     502: "bad gateway",
@@ -78,6 +93,81 @@ _STATUS_LABELS = {
     504: "gateway timeout",
     529: "overloaded",
 }
+
+
+class _StatusError(Protocol):
+    """What both SDKs' `APIStatusError` carry."""
+
+    status_code: int
+    response: Any
+    request_id: str | None
+
+
+def sdk_error_details(error: BaseException) -> tuple[str | None, str | None]:
+    """(error type, human message) of an SDK status error, from whichever fields it has.
+
+    Anthropic's errors carry `type` and `api_message`; OpenAI's carry the body's `error` object
+    as `body` (`type`, `code`, `message`); a FastAPI validation error (llama-cpp-python's 422)
+    has a `detail` list instead.
+    """
+    kind = getattr(error, "type", None)
+    message = getattr(error, "api_message", None)
+    body = getattr(error, "body", None)
+    if message is None and isinstance(body, Mapping):
+        message = body.get("message")
+        detail = body.get("detail")
+        if message is None and detail:
+            message = _detail_text(detail)
+        kind = kind or body.get("code")
+    elif message is None and isinstance(body, str) and body.strip():
+        message = body.strip()[:300]
+    return (str(kind) if kind else None, str(message) if message else None)
+
+
+def _detail_text(detail: object) -> str:
+    if isinstance(detail, list):
+        parts = []
+        for item in detail[:3]:
+            if isinstance(item, Mapping):
+                loc = ".".join(str(p) for p in item.get("loc", []))
+                parts.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return str(detail)[:300]
+
+
+@dataclass(frozen=True)
+class ApiErrors:
+    """How one SDK reports failures, and how to name its service in messages."""
+
+    service: str
+    """For example `Anthropic API` or `OpenAI-compatible server at http://127.0.0.1:8080/v1`."""
+    api_error: type[Exception]
+    """The base class of the SDK's API errors (caught and converted when retries stop)."""
+    status_error: type[Exception]
+    connection_error: type[Exception]
+    """Includes the SDK's timeout error, a subclass."""
+    timeout_error: type[Exception]
+    key_hint: str = "check the API key"
+    """What to do when the key is refused (401/403)."""
+    details: Callable[[BaseException], tuple[str | None, str | None]] = sdk_error_details
+
+    @classmethod
+    def from_sdk(cls, sdk: ModuleType, *, service: str, key_hint: str) -> ApiErrors:
+        """The error classes of a Stainless-generated SDK module (`anthropic`, `openai`), which
+        all name them alike."""
+        return cls(
+            service=service,
+            api_error=sdk.APIError,
+            status_error=sdk.APIStatusError,
+            connection_error=sdk.APIConnectionError,
+            timeout_error=sdk.APITimeoutError,
+            key_hint=key_hint,
+        )
+
+    def status_of(self, error: BaseException) -> _StatusError | None:
+        return cast(_StatusError, error) if isinstance(error, self.status_error) else None
 
 
 def should_retry_response(status_code: int, headers: Mapping[str, str]) -> bool:
@@ -90,12 +180,15 @@ def should_retry_response(status_code: int, headers: Mapping[str, str]) -> bool:
     return status_code in RETRYABLE_STATUS_CODES or status_code >= 500
 
 
-def is_retryable(error: BaseException) -> bool:
+def is_retryable(error: BaseException, api: ApiErrors | None = None) -> bool:
     """Whether an exception raised by one attempt should be retried."""
-    if isinstance(error, anthropic.APIStatusError):
-        return should_retry_response(error.status_code, error.response.headers)
-    # APITimeoutError is an APIConnectionError; TimeoutError is our own per-attempt deadline.
-    return isinstance(error, anthropic.APIConnectionError | TimeoutError)
+    status = api.status_of(error) if api is not None else None
+    if status is not None:
+        return should_retry_response(status.status_code, status.response.headers)
+    if api is not None and isinstance(error, api.connection_error):
+        return True  # the SDK's timeout error is a connection error too
+    # TimeoutError is our own per-attempt deadline.
+    return isinstance(error, TimeoutError | MalformedBodyError)
 
 
 def parse_retry_after(
@@ -137,12 +230,14 @@ def retry_delay(
     error: BaseException | None,
     attempt_number: int,
     *,
+    api: ApiErrors | None = None,
     max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
     rng: Callable[[], float] = random.random,
 ) -> float:
     """Seconds to wait before the next attempt: the server's `retry-after` (capped) or backoff."""
-    if isinstance(error, anthropic.APIStatusError):
-        requested = parse_retry_after(error.response.headers)
+    status = api.status_of(error) if api is not None and error is not None else None
+    if status is not None:
+        requested = parse_retry_after(status.response.headers)
         if requested is not None and requested > 0:
             return min(requested, max_retry_wait)
     return backoff_delay(attempt_number, rng=rng)
@@ -152,9 +247,11 @@ def retry_delay(
 class RetryPolicy:
     """Runs one API call under the retry rules above; raises `BackendError`s when it gives up.
 
-    `sleep` and `clock` are the seams for tests: pass a fake pair and no test waits.
+    `api` says which SDK's exceptions mean what. `sleep` and `clock` are the seams for tests:
+    pass a fake pair and no test waits.
     """
 
+    api: ApiErrors
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     timeout: float = DEFAULT_TIMEOUT
     max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT
@@ -163,6 +260,22 @@ class RetryPolicy:
     rng: Callable[[], float] = field(default=random.random, repr=False)
     secrets: tuple[str, ...] = field(default=(), repr=False)
     """Extra strings (the API key) to redact from error messages."""
+
+    @classmethod
+    def for_backend(cls, owner: str, api: ApiErrors, **settings: Any) -> RetryPolicy:
+        """A policy for the backend named `owner`; a bad setting is a `ConfigurationError`."""
+        try:
+            return cls(api=api, **settings)
+        except ValueError as error:
+            raise ConfigurationError(f"{owner}: {error}") from None
+
+    def settings(self) -> dict[str, float]:
+        """The policy as a backend's `describe()` records it."""
+        return {
+            "timeout_s": self.timeout,
+            "max_attempts": self.max_attempts,
+            "max_retry_wait_s": self.max_retry_wait,
+        }
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
@@ -193,13 +306,17 @@ class RetryPolicy:
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome is not None else None
             return retry_delay(
-                error, state.attempt_number, max_retry_wait=self.max_retry_wait, rng=self.rng
+                error,
+                state.attempt_number,
+                api=self.api,
+                max_retry_wait=self.max_retry_wait,
+                rng=self.rng,
             )
 
         retrying = AsyncRetrying(
             stop=stop,
             wait=wait,
-            retry=retry_if_exception(is_retryable),
+            retry=retry_if_exception(lambda error: is_retryable(error, self.api)),
             sleep=self.sleep,
             reraise=True,
         )
@@ -213,9 +330,10 @@ class RetryPolicy:
                         raise TimeoutError
                     async with asyncio.timeout(remaining):
                         result = await attempt(remaining)
-        except (anthropic.APIError, TimeoutError) as error:
+        except (self.api.api_error, TimeoutError, MalformedBodyError) as error:
             raise to_backend_error(
                 error,
+                api=self.api,
                 attempts=attempts,
                 stopped_by=stopped_by[-1] if stopped_by else None,
                 timeout=self.timeout,
@@ -227,6 +345,7 @@ class RetryPolicy:
 def to_backend_error(
     error: BaseException,
     *,
+    api: ApiErrors,
     attempts: int,
     stopped_by: StopReason | None = None,
     timeout: float = DEFAULT_TIMEOUT,
@@ -239,63 +358,75 @@ def to_backend_error(
     """
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
     deadline_note = f"the {timeout:g} s deadline for the call"
-    if isinstance(error, anthropic.APIStatusError):
-        return _status_error(error, tries, attempts, stopped_by, deadline_note, secrets)
-    if isinstance(error, anthropic.APITimeoutError | TimeoutError):
-        message = f"Anthropic API request timed out after {tries}"
+    status = api.status_of(error)
+    if status is not None:
+        return _status_error(
+            error, status, api, tries, attempts, stopped_by, deadline_note, secrets
+        )
+    if isinstance(error, MalformedBodyError):
+        message = f"{api.service} sent a malformed answer after {tries}: {error.cause}"
+        if stopped_by == "deadline":
+            message += f" ({deadline_note} ran out)"
+        return MalformedResponseError(
+            redact(message, secrets),
+            status_code=error.status_code,
+            request_id=error.request_id,
+            attempts=attempts,
+        )
+    if isinstance(error, api.timeout_error | TimeoutError):
+        message = f"{api.service} request timed out after {tries}"
         if stopped_by == "deadline" or isinstance(error, TimeoutError):
             message += f" ({deadline_note} ran out)"
         return BackendTimeoutError(redact(message, secrets), attempts=attempts)
-    if isinstance(error, anthropic.APIConnectionError):
+    if isinstance(error, api.connection_error):
         cause = error.__cause__
         detail = f": {type(cause).__name__}: {cause}" if cause is not None else ""
-        message = f"could not connect to the Anthropic API after {tries}{detail}"
+        message = f"could not connect to the {api.service} after {tries}{detail}"
         if stopped_by == "deadline":
             return BackendTimeoutError(
                 redact(f"{message} ({deadline_note} ran out)", secrets), attempts=attempts
             )
         return BackendError(redact(message, secrets), attempts=attempts)
     return BackendError(
-        redact(f"Anthropic API call failed after {tries}: {error}", secrets), attempts=attempts
+        redact(f"{api.service} call failed after {tries}: {error}", secrets), attempts=attempts
     )
 
 
 def _status_error(
-    error: anthropic.APIStatusError,
+    error: BaseException,
+    status: _StatusError,
+    api: ApiErrors,
     tries: str,
     attempts: int,
     stopped_by: StopReason | None,
     deadline_note: str,
     secrets: tuple[str, ...],
 ) -> BackendError:
-    status = error.status_code
-    head = f"Anthropic API {_status_head(error)}"
-    tail = f": {error.api_message}" if error.api_message else ""
+    code = status.status_code
+    kind, api_message = api.details(error)
+    head = f"{api.service} {_status_head(code, kind, status.request_id)}"
+    tail = f": {api_message}" if api_message else ""
     error_class: type[BackendError] = BackendError
-    if status in (401, 403):
+    if code in (401, 403):
         error_class = BackendAuthError
-        message = (
-            f"{head}: the API key was not accepted; check ANTHROPIC_API_KEY "
-            f"(or the api_key passed to AnthropicBackend){tail}"
-        )
+        message = f"{head}: the API key was not accepted; {api.key_hint}{tail}"
     elif stopped_by == "deadline":
         error_class = BackendTimeoutError
         message = f"{head}; gave up after {tries}: the next retry would pass {deadline_note}{tail}"
-    elif should_retry_response(status, error.response.headers):
+    elif should_retry_response(code, status.response.headers):
         message = f"{head} after {tries}{tail}"
     else:
         message = f"{head}, not retried{tail}"
     return error_class(
         redact(message, secrets),
-        status_code=status,
-        request_id=error.request_id,
+        status_code=code,
+        request_id=status.request_id,
         attempts=attempts,
     )
 
 
-def _status_head(error: anthropic.APIStatusError) -> str:
+def _status_head(status: int, kind: str | None, request_id: str | None) -> str:
     """For example `overloaded (529 overloaded_error, request req_1)`."""
-    status = error.status_code
     if status == 400:
         label = "rejected the request"
     elif status == 401:
@@ -304,7 +435,7 @@ def _status_head(error: anthropic.APIStatusError) -> str:
         label = "permission denied"
     else:
         label = _STATUS_LABELS.get(status) or ("server error" if status >= 500 else "error")
-    detail = f"{status} {error.type}" if error.type else str(status)
-    if error.request_id:
-        detail += f", request {error.request_id}"
+    detail = f"{status} {kind}" if kind else str(status)
+    if request_id:
+        detail += f", request {request_id}"
     return f"{label} ({detail})"

@@ -22,6 +22,7 @@ from net_skill.backends.registry import (
     auto_notice,
     backend_names,
     create_backend,
+    resolve_backend_name,
 )
 from net_skill.errors import InputError, NetSkillError, OutputValidationError, SkillParseError
 from net_skill.loader import SkillWarning
@@ -44,12 +45,59 @@ BackendOpt = Annotated[
     typer.Option(
         "--backend",
         help="auto (Claude if ANTHROPIC_API_KEY is set, else the embedded model), "
-        "local, anthropic or fake.",
+        "local, anthropic, openai (any OpenAI-compatible server) or fake.",
     ),
 ]
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", help="Claude model id (anthropic) or a GGUF file path (local)."),
+    typer.Option(
+        "--model",
+        help="Claude model id (anthropic), the served model name (openai) or a GGUF file "
+        "path (local).",
+    ),
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="The server's API root (openai; anthropic too), e.g. http://localhost:11434/v1. "
+        "Default: OPENAI_BASE_URL, else OpenAI's.",
+    ),
+]
+ApiKeyEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key-env",
+        metavar="NAME",
+        help="The environment variable holding the API key (default OPENAI_API_KEY or "
+        "ANTHROPIC_API_KEY; a local server needs none).",
+    ),
+]
+ContextWindowOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--context-window",
+        min=512,
+        help="The openai backend's context window in tokens (default: known for OpenAI's "
+        "models, else 8192); prompts are trimmed to fit.",
+    ),
+]
+MaxCostOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-cost",
+        min=0.0,
+        metavar="USD",
+        help="Start no model call that could take the spend past this many US dollars "
+        "(failed attempts and judging included); resumable. An unknown price is refused.",
+    ),
+]
+AllowUnknownCostOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown-cost",
+        help="With --max-cost: let calls of unknown price run, counted as $0.",
+    ),
 ]
 TodayOpt = Annotated[
     str | None, typer.Option("--today", help="Date the plan starts from, YYYY-MM-DD.")
@@ -127,15 +175,27 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def build_backend(name: str, model: str | None) -> Backend:
-    """The backend `--backend name --model model` asks for; an unknown name is a usage error."""
+def build_backend(
+    name: str,
+    model: str | None,
+    *,
+    base_url: str | None = None,
+    api_key_env: str | None = None,
+    context_window: int | None = None,
+    role: str = "backend",
+) -> Backend:
+    """The backend the options ask for; an unknown name is a usage error."""
     if name not in backend_names():
         choices = ", ".join(backend_names())
-        raise fail(f"unknown backend {name!r}; choose one of: {choices}", code=EXIT_USAGE)
+        raise fail(f"unknown {role} {name!r}; choose one of: {choices}", code=EXIT_USAGE)
+    if context_window is not None and resolve_backend_name(name) != "openai":
+        raise fail("--context-window applies to the openai backend only", code=EXIT_USAGE)
     notice = auto_notice(name)
     if notice:
         stderr.print(notice, markup=False, highlight=False, soft_wrap=True)
-    return create_backend(name, BackendOptions(model=model))
+    extra = {"context_window": context_window} if context_window is not None else {}
+    options = BackendOptions(model=model, base_url=base_url, api_key_env=api_key_env, extra=extra)
+    return create_backend(name, options)
 
 
 def parse_today(value: str | None) -> date | None:

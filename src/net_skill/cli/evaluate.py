@@ -13,17 +13,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from net_skill.backends.base import Backend
-from net_skill.backends.registry import (
-    BackendOptions,
-    backend_names,
-    backend_spec,
-    create_backend,
-    resolve_backend_name,
-)
+from net_skill.backends.registry import backend_spec, resolve_backend_name
 from net_skill.cli._common import (
     EXIT_FAILURE,
     EXIT_USAGE,
+    AllowUnknownCostOpt,
+    ApiKeyEnvOpt,
     BackendOpt,
+    BaseUrlOpt,
+    ContextWindowOpt,
+    MaxCostOpt,
     ModelOpt,
     SkillOpt,
     TodayOpt,
@@ -48,10 +47,23 @@ JudgeBackendOpt = Annotated[
     typer.Option(
         "--judge-backend",
         help="auto (Claude if ANTHROPIC_API_KEY is set, else no judge: checks only), "
-        "anthropic, local, fake or none.",
+        "anthropic, openai, local, fake or none.",
     ),
 ]
-JudgeModelOpt = Annotated[str | None, typer.Option("--judge-model", help="Claude model id.")]
+JudgeModelOpt = Annotated[
+    str | None,
+    typer.Option("--judge-model", help="Claude model id, or the served model name (openai)."),
+]
+JudgeBaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--judge-base-url", help="The judge server's API root (openai, anthropic)."),
+]
+JudgeKeyEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--judge-api-key-env", metavar="NAME", help="The variable holding the judge's API key."
+    ),
+]
 NoJudgeOpt = Annotated[bool, typer.Option("--no-judge", help="Deterministic checks only.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -63,7 +75,13 @@ def register(app: typer.Typer) -> None:
     app.command("calibrate")(calibrate_command)
 
 
-def _judge(name: str, model: str | None, no_judge: bool) -> Backend | None:
+def _judge(
+    name: str,
+    model: str | None,
+    no_judge: bool,
+    base_url: str | None = None,
+    api_key_env: str | None = None,
+) -> Backend | None:
     """The judge backend: `auto` judges with Claude when a key is set, else not at all."""
     if no_judge or name == "none":
         return None
@@ -79,12 +97,9 @@ def _judge(name: str, model: str | None, no_judge: bool) -> Backend | None:
                 soft_wrap=True,
             )
             return None
-    if name not in backend_names():
-        raise fail(
-            f"unknown judge backend {name!r}; choose {', '.join(backend_names())} or none",
-            code=EXIT_USAGE,
-        )
-    return create_backend(name, BackendOptions(model=model))
+    return build_backend(
+        name, model, base_url=base_url, api_key_env=api_key_env, role="judge backend (or none)"
+    )
 
 
 def _run(make: Callable[[], Awaitable[T]], *backends: Backend | None) -> T:
@@ -127,9 +142,16 @@ def eval_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for results and reports.")],
     backend: BackendOpt = "auto",
     model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key_env: ApiKeyEnvOpt = None,
+    context_window: ContextWindowOpt = None,
     judge_backend: JudgeBackendOpt = "auto",
     judge_model: JudgeModelOpt = None,
+    judge_base_url: JudgeBaseUrlOpt = None,
+    judge_api_key_env: JudgeKeyEnvOpt = None,
     no_judge: NoJudgeOpt = False,
+    max_cost: MaxCostOpt = None,
+    allow_unknown_cost: AllowUnknownCostOpt = False,
     concurrency: Annotated[int, typer.Option(min=1, help="Cases evaluated at once.")] = 4,
     epochs: Annotated[int, typer.Option(min=1, help="Runs of every case.")] = 1,
     resume: Annotated[bool, typer.Option(help="Keep finished results; run the rest.")] = False,
@@ -156,8 +178,10 @@ def eval_command(
     if baseline not in (None, "single-prompt"):
         raise fail(f"unknown baseline {baseline!r}; the only one is single-prompt", code=EXIT_USAGE)
     day = parse_today(today)
-    generator = build_backend(backend, model)
-    judge = _judge(judge_backend, judge_model, no_judge)
+    generator = build_backend(
+        backend, model, base_url=base_url, api_key_env=api_key_env, context_window=context_window
+    )
+    judge = _judge(judge_backend, judge_model, no_judge, judge_base_url, judge_api_key_env)
     bar = _Bar()
     with bar.progress:
         summary = _run(
@@ -175,11 +199,15 @@ def eval_command(
                 today=day,
                 on_progress=bar,
                 cache_dir=cache_dir,
+                max_cost_usd=max_cost,
+                allow_unknown_cost=allow_unknown_cost,
             ),
             generator,
             judge,
         )
     _print_summary(summary, as_json=json_output)
+    if summary.stopped:
+        raise fail(summary.stopped)
     _gate(summary, fail_under, max_error_rate)
 
 
@@ -233,13 +261,15 @@ def score_command(
     skill: SkillOpt = None,
     judge_backend: JudgeBackendOpt = "auto",
     judge_model: JudgeModelOpt = None,
+    judge_base_url: JudgeBaseUrlOpt = None,
+    judge_api_key_env: JudgeKeyEnvOpt = None,
     no_judge: NoJudgeOpt = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Score one saved plan against the skill's Verification checklist."""
     parsed = load_plan(plan)
     resolved = resolve_skill(skill)
-    judge = _judge(judge_backend, judge_model, no_judge)
+    judge = _judge(judge_backend, judge_model, no_judge, judge_base_url, judge_api_key_env)
     result = _run(lambda: score_plan(parsed, resolved, judge=judge), judge)
     if json_output:
         sys.stdout.write(result.model_dump_json() + "\n")
@@ -284,12 +314,14 @@ def calibrate_command(
     skill: SkillOpt = None,
     judge_backend: JudgeBackendOpt = "auto",
     judge_model: JudgeModelOpt = None,
+    judge_base_url: JudgeBaseUrlOpt = None,
+    judge_api_key_env: JudgeKeyEnvOpt = None,
     no_judge: NoJudgeOpt = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Agreement (accuracy and Cohen's kappa) of the checks and the judge with human labels."""
     resolved = resolve_skill(skill)
-    judge = _judge(judge_backend, judge_model, no_judge)
+    judge = _judge(judge_backend, judge_model, no_judge, judge_base_url, judge_api_key_env)
     report = _run(lambda: acalibrate(labeled_dir, resolved, judge=judge), judge)
     if json_output:
         sys.stdout.write(report.model_dump_json() + "\n")

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from net_skill.cli._common import BackendOpt, ModelOpt, build_backend, handle_errors
+from net_skill.cli._common import (
+    ApiKeyEnvOpt,
+    BackendOpt,
+    BaseUrlOpt,
+    ContextWindowOpt,
+    ModelOpt,
+    build_backend,
+    handle_errors,
+)
 
 SkillsOpt = Annotated[
     list[Path] | None,
@@ -33,6 +41,9 @@ def mcp_command(
     skill: SkillsOpt = None,
     backend: BackendOpt = "auto",
     model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key_env: ApiKeyEnvOpt = None,
+    context_window: ContextWindowOpt = None,
     output: OutputOpt = None,
     no_record: NoRecordOpt = False,
 ) -> None:
@@ -42,7 +53,9 @@ def mcp_command(
     # Load every skill and build the backend first: a bad file or a missing key fails here,
     # with a clear message on stderr, before any client connects.
     served = load_served_skills(skill or [])
-    chosen = build_backend(backend, model)
+    chosen = build_backend(
+        backend, model, base_url=base_url, api_key_env=api_key_env, context_window=context_window
+    )
     serve_stdio(
         [s.skill for s in served[1:]],
         backend=chosen,

@@ -12,7 +12,12 @@ from rich.markdown import Markdown
 from rich.status import Status
 
 from net_skill.cli._common import (
+    AllowUnknownCostOpt,
+    ApiKeyEnvOpt,
     BackendOpt,
+    BaseUrlOpt,
+    ContextWindowOpt,
+    MaxCostOpt,
     ModelOpt,
     SkillOpt,
     TodayOpt,
@@ -101,12 +106,17 @@ def run_command(
     skill: SkillOpt = None,
     backend: BackendOpt = "auto",
     model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key_env: ApiKeyEnvOpt = None,
+    context_window: ContextWindowOpt = None,
     today: TodayOpt = None,
     output: OutputOpt = None,
     no_record: NoRecordOpt = False,
     max_reasks: ReasksOpt = DEFAULT_MAX_REASKS,
     contacts: ContactsOpt = None,
     token_budget: BudgetOpt = None,
+    max_cost: MaxCostOpt = None,
+    allow_unknown_cost: AllowUnknownCostOpt = False,
     json_output: JsonOpt = False,
     dry_run: DryRunOpt = False,
     strict: StrictOpt = False,
@@ -127,7 +137,13 @@ def run_command(
         )
         _print_prompts(prompts, as_json=json_output)
         return
-    chosen = build_backend(backend, model)
+    chosen = build_backend(
+        backend,
+        model,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        context_window=context_window,
+    )
     with _Progress() as progress:
         result = run_skill(
             text,
@@ -144,6 +160,8 @@ def run_command(
             strict=strict,
             samples=samples,
             seed=seed,
+            max_cost_usd=max_cost,
+            allow_unknown_cost=allow_unknown_cost,
         )
     _print_result(result, as_json=json_output)
 
@@ -155,8 +173,20 @@ def resume_command(
         str | None, typer.Option("--backend", help="Default: the backend the run started with.")
     ] = None,
     model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key_env: ApiKeyEnvOpt = None,
+    token_budget: Annotated[
+        int | None, typer.Option("--token-budget", min=1, help="Default: the run's own.")
+    ] = None,
+    max_cost: Annotated[
+        float | None,
+        typer.Option("--max-cost", min=0.0, metavar="USD", help="Default: the run's own cap."),
+    ] = None,
+    allow_unknown_cost: Annotated[
+        bool | None,
+        typer.Option("--allow-unknown-cost/--no-allow-unknown-cost", help="Default: the run's."),
+    ] = None,
     json_output: JsonOpt = False,
-    token_budget: BudgetOpt = None,
     retry_unanswered: Annotated[
         bool,
         typer.Option(
@@ -164,8 +194,16 @@ def resume_command(
         ),
     ] = False,
 ) -> None:
-    """Finish a run that stopped part-way: only missing or failed steps run again."""
-    chosen = build_backend(backend, model) if backend is not None else None
+    """Finish a run that stopped part-way: only missing or failed steps run again.
+
+    Every session's spend counts toward the token budget and the spending cap: to finish a
+    run they stopped, give a larger --token-budget or --max-cost.
+    """
+    chosen = (
+        build_backend(backend, model, base_url=base_url, api_key_env=api_key_env)
+        if backend is not None
+        else None
+    )
     with _Progress() as progress:
         result = resume_run(
             run_dir,
@@ -173,6 +211,8 @@ def resume_command(
             on_progress=progress,
             token_budget=token_budget,
             retry_unanswered=retry_unanswered,
+            max_cost_usd=max_cost,
+            allow_unknown_cost=allow_unknown_cost,
         )
     _print_result(result, as_json=json_output)
 
@@ -218,7 +258,12 @@ def _print_result(result: RunResult, *, as_json: bool) -> None:
         sys.stdout.write(result.plan.model_dump_json() + "\n")
     else:
         stdout.print(Markdown(result.markdown))
+    note = result.backend.get("structured_output_note")
+    if note and result.backend.get("schema_enforced") is not True:
+        stderr.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     cost = f", ${result.cost_usd:.4f}" if result.cost_usd else ""
+    if result.cost_usd is None:
+        cost = ", cost unknown"
     where = f"; saved in {result.run_dir}" if result.run_dir else ""
     missing = len(result.plan.unanswered)
     unanswered = (

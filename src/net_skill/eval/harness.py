@@ -17,6 +17,10 @@ Choices (documented in docs/eval.md):
   cached plans for free; `rescore=True` never calls the generator at all.
 - `resume=True` keeps the finished (case, epoch, variant) records, retries the failed ones and
   never writes a key twice; a fresh run moves an old `results.jsonl` to `results.previous.jsonl`.
+- `max_cost_usd` caps what this command spends, generation, re-asks, failed attempts and
+  judging together (`net_skill.spend`: one `CostLimit` shared by the generator and the judge).
+  Once a call is refused no new case starts; a case cut short is not written, so `--resume`
+  (with a higher cap) finishes the evaluation. Earlier sessions are not counted.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from net_skill.backends.base import Backend
-from net_skill.errors import InputError, NetSkillError
+from net_skill.errors import CostLimitError, InputError, NetSkillError
 from net_skill.eval.baseline import run_single_prompt
 from net_skill.eval.cache import (
     CachedGeneration,
@@ -62,6 +66,7 @@ from net_skill.eval.scoring import score_plan
 from net_skill.records import now_iso
 from net_skill.runner import arun_skill, resolve_skill
 from net_skill.skill import Skill
+from net_skill.spend import CostLimit, guarded
 
 __all__ = [
     "EvalCase",
@@ -93,6 +98,8 @@ class EvalSummary:
     generated: int
     cache_hits: int
     elapsed_s: float
+    stopped: str | None = None
+    """Why the evaluation stopped before every result was written (the spending cap), if so."""
 
     @property
     def primary(self) -> dict[str, Any]:
@@ -215,6 +222,8 @@ class _Evaluator:
                 return self._finish(record, started)
             else:
                 entry = await self.generate(job, key)
+        except CostLimitError:
+            raise  # the pool stops; this job is not written and `--resume` runs it
         except NetSkillError as exc:
             if is_rate_limit(exc):
                 raise RateLimitedError(exc) from exc
@@ -232,6 +241,8 @@ class _Evaluator:
         record["plan_path"] = self._plan_path(key)
         try:
             score = await score_plan(entry.plan, self.skill, judge=self.judge)
+        except CostLimitError:
+            raise
         except NetSkillError as exc:
             if is_rate_limit(exc):
                 raise RateLimitedError(exc) from exc
@@ -378,13 +389,16 @@ async def run_eval(
     on_progress: Callable[[EvalProgress], None] | None = None,
     cache_dir: str | Path | None = None,
     max_reasks: int = 2,
+    max_cost_usd: float | None = None,
+    allow_unknown_cost: bool = False,
 ) -> EvalSummary:
     """Evaluate `skill` on every case, `epochs` times, writing results and reports to `out_dir`.
 
     Returns an `EvalSummary`. Raises `InputError` for bad cases or options (before any model
     call); individual case failures are recorded, not raised. A generator that serves one
     call at a time (`max_concurrency == 1`, the local model) gets one case at a time, so its
-    prompt-prefix cache is reused across the steps of a case.
+    prompt-prefix cache is reused across the steps of a case. `max_cost_usd` caps this
+    command's spend (see the module notes); `summary.stopped` says when it was reached.
     """
     from net_skill.eval.report import write_reports
 
@@ -409,12 +423,21 @@ async def run_eval(
     )
     if resume and previous is not None:
         _check_resumable(previous, manifest, out)
+    limit = (
+        CostLimit(max_cost_usd, allow_unknown=allow_unknown_cost)
+        if max_cost_usd is not None
+        else None
+    )
+    if limit is not None:  # refuse an unpriced generator or judge before anything is written
+        limit.check_priced(backend, "generator")
+        if judge is not None:
+            limit.check_priced(judge, "judge")
     done = _start_results(out, resume=resume)
     (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     evaluator = _Evaluator(
         skill=resolved,
-        backend=backend,
-        judge=judge,
+        backend=guarded(backend, None, limit=limit) if limit else backend,
+        judge=guarded(judge, None, limit=limit) if limit and judge else judge,
         cache=GenerationCache(Path(cache_dir) if cache_dir else out / CACHE_DIR),
         out_dir=out,
         today=day,
@@ -432,6 +455,7 @@ async def run_eval(
         total=total,
         done=skipped,
         on_progress=on_progress,
+        stop=(lambda: limit.reached) if limit is not None else (lambda: False),
     )
     try:
         await pool.run()
@@ -451,4 +475,14 @@ async def run_eval(
         generated=evaluator.generated,
         cache_hits=evaluator.cache_hits,
         elapsed_s=time.perf_counter() - started,
+        stopped=_stop_note(limit, total - skipped - writer.written),
+    )
+
+
+def _stop_note(limit: CostLimit | None, missing: int) -> str | None:
+    if limit is None or limit.refused is None or missing <= 0:
+        return None
+    return (
+        f"{limit.refused}; {missing} result(s) not run (${limit.spent_usd:.4f} spent by this "
+        "command): finish with --resume and a higher --max-cost"
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from net_skill._redact import redact
-from net_skill.errors import BackendError
+from net_skill.errors import BackendError, CostLimitError
 from net_skill.eval.cases import EvalCase
 from net_skill.eval.results import ResultWriter
 from net_skill.records import now_iso
@@ -133,8 +133,13 @@ class Pool:
         total: int,
         done: int,
         on_progress: Callable[[EvalProgress], None] | None,
+        stop: Callable[[], bool] = lambda: False,
     ) -> None:
         self.jobs = jobs
+        self.stop = stop
+        """True once no new job may start (the spending cap was reached)."""
+        self.dropped = 0
+        """Jobs stopped part-way by the spending cap: not written, so `--resume` runs them."""
         self.retry: deque[Job] = deque()
         self.evaluate = evaluate
         self.writer = writer
@@ -152,6 +157,9 @@ class Pool:
     async def _worker(self) -> None:
         while True:
             await self.throttle.acquire()
+            if self.stop():
+                self.throttle.release(ok=False)
+                return
             job = self._next()
             if job is None:
                 self.throttle.release(ok=False)
@@ -161,6 +169,10 @@ class Pool:
                 continue
             try:
                 record = await self.evaluate(job)
+            except CostLimitError:
+                self.throttle.release(ok=False)
+                self.dropped += 1
+                continue
             except RateLimitedError as limited:
                 self.throttle.release(ok=False)
                 self.throttle.rate_limited()
