@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from net_skill._sync import note_run_dir
+from net_skill.answer_checks import quality_floor
 from net_skill.backends.base import Backend
 from net_skill.chain import ChainStep
 from net_skill.errors import (
@@ -240,7 +241,10 @@ class _Execution:
                 max_reasks=state.max_reasks,
                 max_tokens=request.max_tokens,
                 seed=state.seed + 1000 * step.number,
-                checks=profile.answer_checks(step.number, inputs, known),
+                checks=[
+                    quality_floor(state.prompts, request),
+                    *profile.answer_checks(step.number, inputs, known),
+                ],
                 repair="fields",
                 on_exhausted="raise" if state.strict else "degrade",
                 samples=state.samples,

@@ -15,14 +15,14 @@ user's input as data and render templates from `prompts/`; they never compile us
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from net_skill.arguments import skill_text_with_arguments, substitute_arguments
 from net_skill.backends.base import Message
 from net_skill.chain import ChainStep
 from net_skill.errors import InputError
-from net_skill.profile import RunInputs, SkillProfile
+from net_skill.profile import RunInputs, SkillProfile, WorkedExample
 from net_skill.prompts import delimit, render
 from net_skill.schema_outline import outline, schema_text
 from net_skill.skill import Skill
@@ -105,6 +105,10 @@ class PromptStyle(ABC):
     @abstractmethod
     def messages(self, context: StyleContext, question: StepPrompt) -> tuple[Message, ...]:
         """The step's messages, ending with the user's question."""
+
+    def examples_shown(self, context: StyleContext, step: ChainStep) -> Sequence[WorkedExample]:
+        """The worked examples `messages` shows for `step`."""
+        return ()
 
 
 def rules_for(profile: SkillProfile, inputs: RunInputs, blocks: str) -> list[str]:
@@ -198,13 +202,16 @@ class CompactStyle(PromptStyle):
 
     show_example = True
 
+    def examples_shown(self, context: StyleContext, step: ChainStep) -> Sequence[WorkedExample]:
+        return context.profile.examples(step.number)[:1] if self.show_example else ()
+
     def messages(self, context: StyleContext, question: StepPrompt) -> tuple[Message, ...]:
         step, profile = question.step, context.profile
-        examples = profile.examples(step.number) if self.show_example else ()
+        examples = self.examples_shown(context, step)
         instruction = step.spec.instruction or "apply this step of the procedure to the situation."
         shown_text = "" if step.spec.instruction else step.text
         messages: list[Message] = []
-        for example in examples[:1]:
+        for example in examples:
             earlier = [
                 {"title": _title(context, n), "text": profile.digest(n, output)}
                 for n, output in example.earlier.items()

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from net_skill.backends.base import Backend, Message
 from net_skill.chain import ChainStep, answer_budget
-from net_skill.profile import RunInputs, SkillProfile
+from net_skill.profile import RunInputs, SkillProfile, WorkedExample
 from net_skill.prompt_styles import (
     AnswerLimits,
     Earlier,
@@ -63,6 +63,8 @@ class StepRequest:
     schema_name: str
     max_tokens: int
     validation_context: dict[str, Any]
+    examples: tuple[WorkedExample, ...] = ()
+    """The worked examples the messages show (a copy of one is not an answer)."""
 
     @property
     def prompt(self) -> str:
@@ -170,6 +172,7 @@ def build_request(
         schema_name=step.output_type.__name__,
         max_tokens=budget,
         validation_context=context,
+        examples=tuple(prompts.style.examples_shown(prompts.context(), step)),
     )
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import json
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
 from typing_extensions import override
@@ -108,18 +109,22 @@ class FakeBackend(Backend):
         return 0.0
 
 
-_FILLER = "Example text produced by FakeBackend to satisfy the schema."
+_FILLER = "Sample answer {n}, written by a fake model."
 
 
 def minimal_instance(schema: Mapping[str, Any]) -> Any:
-    """The smallest JSON value that satisfies `schema` (objects fill every property)."""
+    """The smallest JSON value that satisfies `schema` (objects fill every property).
+
+    Texts are numbered (`Sample answer 1, …`, `Sample answer 2, …`) so that no two fields hold
+    the same text: one text pasted into many fields is itself a defect the answer checks catch.
+    """
     defs: Mapping[str, Any] = schema.get("$defs", {})
-    return _instance(schema, defs)
+    return _instance(schema, defs, itertools.count(1))
 
 
-def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
+def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any], counter: Iterator[int]) -> Any:
     if "$ref" in schema:
-        return _instance(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+        return _instance(defs[schema["$ref"].rsplit("/", 1)[-1]], defs, counter)
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
@@ -131,22 +136,22 @@ def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
             if key != "allOf" and any(o.get("type") == "null" for o in schema[key]):
                 return None  # the smallest value; also keeps optional names unset (never invented)
             options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
-            return _instance(options[0], defs)
+            return _instance(options[0], defs, counter)
     kind = schema.get("type", "object")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if kind == "object":
         props: Mapping[str, Any] = schema.get("properties", {})
-        return {name: _instance(sub, defs) for name, sub in props.items()}
+        return {name: _instance(sub, defs, counter) for name, sub in props.items()}
     if kind == "array":
         count = max(int(schema.get("minItems", 1)), 1)
         count = min(count, int(schema.get("maxItems", count)))
-        return [_instance(schema.get("items", {}), defs) for _ in range(count)]
+        return [_instance(schema.get("items", {}), defs, counter) for _ in range(count)]
     if kind == "string":
         low = int(schema.get("minLength", 0))
-        high = int(schema.get("maxLength", len(_FILLER)))
-        text = (_FILLER * (1 + low // len(_FILLER)))[: max(low, min(high, len(_FILLER)))]
-        return text
+        filler = _FILLER.format(n=next(counter))
+        high = int(schema.get("maxLength", len(filler)))
+        return (filler * (1 + low // len(filler)))[: max(low, min(high, len(filler)))]
     if kind == "integer":
         return int(schema.get("minimum", schema.get("exclusiveMinimum", -1) + 1))
     if kind == "number":
