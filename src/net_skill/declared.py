@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from net_skill.errors import SkillParseError
+from net_skill.errors import InputError, SkillParseError
 
 DECLARED_KEYS = ("input_schema", "output_schema")
 MAX_SCHEMA_BYTES = 64_000
@@ -131,3 +131,24 @@ def _typed(node: Any, key: str = "") -> Any:
         if key in _BOOLEAN_KEYWORDS and node.strip().lower() in ("true", "false"):
             return node.strip().lower() == "true"
     return node
+
+
+def declared_input_text(schema: Mapping[str, Any], data: object) -> str:
+    """The situation text for a declared input: `data` checked against `schema`, as JSON.
+
+    Raises `InputError` naming the first problem and where it is.
+    """
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"this skill declares its input: give a JSON object ({exc.msg}, column {exc.colno})"
+            ) from None
+    error = next(iter(Draft202012Validator(dict(schema)).iter_errors(data)), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(the input)"
+        raise InputError(
+            f"the input does not match the skill's input_schema at {where}: {error.message}"
+        )
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)

@@ -32,6 +32,7 @@ from mcp_types import INVALID_PARAMS, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from net_skill.backends.base import Backend
+from net_skill.declared import declared_input_text
 from net_skill.errors import ConfigurationError, InputError, NetSkillError
 from net_skill.eval.scoring import PlanScore, parse_plan, score_plan
 from net_skill.execute import ProgressEvent
@@ -265,6 +266,11 @@ class SkillServer:
             raise ToolError(str(exc)) from None
 
     def _add_run_tool(self, server: MCPServer[Any], served: ServedSkill) -> None:
+        profile = profile_for(served.skill)
+        if profile.input_schema(served.skill) or served.skill.output_schema:
+            self._add_declared_run_tool(server, served)
+            return
+
         async def run_tool(
             situation: SituationArg,
             ctx: Context[Any, Any],
@@ -291,6 +297,68 @@ class SkillServer:
             ),
             structured_output=True,
         )
+
+    def _add_declared_run_tool(self, server: MCPServer[Any], served: ServedSkill) -> None:
+        """A skill that declares its input or output: the tool takes and returns exactly that.
+
+        The declared input is the tool's `input` argument (checked against the schema); the
+        declared output is the structured content (the plan's `output`)."""
+        skill = served.skill
+        profile = profile_for(skill)
+        declared_input = profile.input_schema(skill)
+
+        async def run_declared(
+            ctx: Context[Any, Any],
+            input: dict[str, Any] | None = None,
+            situation: str | None = None,
+            today: TodayArg = None,
+        ) -> dict[str, Any]:
+            given: Any = input if declared_input is not None else situation
+            if declared_input is not None:
+                try:
+                    text = declared_input_text(declared_input, given)
+                except InputError as exc:
+                    raise ToolError(f"invalid input: {exc}") from None
+            else:
+                text = str(given or "")
+            plan = await self.run(served, {"situation": text, "today": today}, ctx.report_progress)
+            output = getattr(plan, "output", None)
+            return output if isinstance(output, dict) else plan.model_dump(mode="json")
+
+        run_declared.__name__ = run_declared.__qualname__ = served.run_tool
+        server.add_tool(
+            run_declared,
+            name=served.run_tool,
+            title=f"Run skill: {skill.name}",
+            description=tool_description(skill),
+            annotations=ToolAnnotations(
+                read_only_hint=not self.record,
+                destructive_hint=False,
+                idempotent_hint=False,
+                open_world_hint=self.backend.is_remote,
+            ),
+            structured_output=True,
+        )
+        # MCPServer has no public way to reach a registered Tool; the fields of its FuncMetadata
+        # are meant to be reassigned ("read live", says its docstring).
+        tool = server._tool_manager.get_tool(served.run_tool)
+        assert tool is not None
+        today = {"type": "string", "format": "date", "description": "Optional: YYYY-MM-DD."}
+        if declared_input is not None:
+            tool.parameters = {
+                "type": "object",
+                "properties": {"input": declared_input, "today": today},
+                "required": ["input"],
+                "additionalProperties": False,
+            }
+        else:
+            tool.parameters = {
+                "type": "object",
+                "properties": {"situation": {"type": "string", "minLength": 1}, "today": today},
+                "required": ["situation"],
+                "additionalProperties": False,
+            }
+        tool.fn_metadata.output_schema = profile.output_schema(skill)
 
     def _add_score_tool(self, server: MCPServer[Any], served: ServedSkill) -> None:
         async def score_tool(plan: PlanArg, judge: JudgeArg = False) -> PlanScore:

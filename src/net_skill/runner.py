@@ -12,7 +12,7 @@ profile (`net_skill.profile`); prompts from `net_skill.request`; the run folder 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from net_skill._sync import synchronous
 from net_skill.backends.base import Backend
 from net_skill.backends.registry import create_backend
 from net_skill.chain import chain_steps
+from net_skill.declared import declared_input_text
 from net_skill.errors import InputError
 from net_skill.events import RunStarted
 from net_skill.execute import (
@@ -140,6 +141,9 @@ def prepare_run(
     options.check()
     loaded = resolve_skill(skill)
     profile = profile_for(loaded)
+    declared = profile.input_schema(loaded)
+    if declared is not None:
+        inputs = replace(inputs, situation=declared_input_text(declared, inputs.situation))
     steps = chain_steps(loaded, profile)
     chosen = backend if backend is not None else create_backend()
     chosen = guarded(chosen, options.max_cost_usd, allow_unknown_cost=options.allow_unknown_cost)

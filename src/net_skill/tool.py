@@ -25,6 +25,7 @@ from typing import Any
 
 from net_skill._sync import synchronous
 from net_skill.backends.base import Backend
+from net_skill.declared import declared_input_text
 from net_skill.errors import (
     BackendError,
     ConfigurationError,
@@ -34,6 +35,7 @@ from net_skill.errors import (
     RunAbortedError,
     SkillParseError,
 )
+from net_skill.outputs import Plan
 from net_skill.profile import profile_for
 from net_skill.runner import arun_skill, resolve_skill
 from net_skill.situation import (
@@ -116,7 +118,7 @@ def tool_definition(skill: Skill | str | Path | None = None) -> dict[str, Any]:
     return {
         "name": tool_name(resolved),
         "description": tool_description(resolved),
-        "input_schema": tool_input_schema(),
+        "input_schema": profile_for(resolved).input_schema(resolved) or tool_input_schema(),
     }
 
 
@@ -261,7 +263,12 @@ async def ahandle_tool_use(
         expected = tool_name(resolved)
         if name != expected:
             raise InputError(f"unknown tool {name!r}; this handler runs {expected!r}")
-        arguments = parse_tool_input(data)
+        declared = profile_for(resolved).input_schema(resolved)
+        arguments = (
+            ToolInput(situation=declared_input_text(declared, data))
+            if declared is not None
+            else parse_tool_input(data)
+        )
         result = await arun_skill(
             arguments.situation,
             skill=resolved,
@@ -278,7 +285,17 @@ async def ahandle_tool_use(
         if not isinstance(exc, NetSkillError):
             logger.exception("tool %s failed unexpectedly", name)
         return error_result(tool_use_id, exc)
-    return tool_result(tool_use_id, result.plan.model_dump_json(), is_error=False)
+    return tool_result(tool_use_id, result_json(result.plan), is_error=False)
+
+
+def result_json(plan: Plan) -> str:
+    """What a tool returns: the declared output when the skill declares one, else the plan."""
+    output = getattr(plan, "output", None)
+    return (
+        json.dumps(output, ensure_ascii=False)
+        if isinstance(output, dict)
+        else (plan.model_dump_json())
+    )
 
 
 handle_tool_use = synchronous(ahandle_tool_use)
