@@ -26,8 +26,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from net_skill.quality import QualityContext, inspect_output
-
 from net_skill import run_skill
 from net_skill.backends.local import LocalBackend
 from net_skill.errors import NetSkillError
@@ -35,6 +33,7 @@ from net_skill.eval.criteria import criteria_for
 from net_skill.eval.scoring import check_plan
 from net_skill.loader import load_bundled_skill
 from net_skill.outputs import Plan
+from net_skill.quality import QualityContext, inspect_output
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "evals" / "cases.jsonl"

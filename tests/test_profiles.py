@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, Field
 
 from net_skill import FakeBackend, Plan, StepModel, run_skill
-from net_skill.eval.criteria import criteria_for
 from net_skill.eval.checks import CheckOutcome, check, outcome_of
+from net_skill.eval.criteria import criteria_for
 from net_skill.eval.scoring import score_plan_sync
 from net_skill.loader import load_skill
 from net_skill.outputs import Asked
