@@ -20,20 +20,20 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from net_skill import run_skill
+from net_skill.answer_checks import degenerate_values
 from net_skill.backends.local import LocalBackend
 from net_skill.errors import NetSkillError
 from net_skill.eval.criteria import criteria_for
 from net_skill.eval.scoring import check_plan
 from net_skill.loader import load_bundled_skill
 from net_skill.outputs import Plan
-from net_skill.quality import QualityContext, inspect_output
+from net_skill.quality import strings_in
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "evals" / "cases.jsonl"
@@ -48,17 +48,6 @@ DEFAULT_CASES = (
     "relocation-singapore",
 )
 TODAY = date(2026, 12, 2)
-DERIVED = {
-    "skill_id",
-    "situation",
-    "today",
-    "unanswered",
-    "follow_up_rule",
-    "cadences",
-    "relationship_cadences",
-    "schedule",
-    "thank_you_within_hours",
-}
 
 
 @dataclass
@@ -73,30 +62,11 @@ class Outcome:
     error: str = ""
 
 
-def printed_values(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every non-empty text the model wrote into the plan (derived fields left out)."""
-    data = plan.model_dump(mode="json", exclude=DERIVED)
-
-    def walk(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield from walk(value, (*path, key))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                yield from walk(value, (*path, index))
-        elif isinstance(node, str) and node.strip():
-            yield path, node
-
-    yield from walk(data, ())
-
-
 def judge(plan: Plan) -> tuple[int, list[str], int]:
-    context = QualityContext(source_text=plan.situation)
-    values = list(printed_values(plan))
-    data = plan.model_dump(mode="json", exclude=DERIVED)
-    problems = inspect_output(data, context)
-    junk = [f"{p.loc}: {p.value[:70]!r} ({p.kind})" for p in problems]
-    return len(values), junk, len(plan.unanswered)
+    """(values the model wrote, the degenerate ones among them, values left unanswered)."""
+    values = sum(1 for _, text in strings_in(plan.written()) if text.strip())
+    junk = [f"{p.loc}: {p.value[:70]!r} ({p.kind})" for p in degenerate_values(plan)]
+    return values, junk, len(plan.unanswered)
 
 
 def run_case(case: dict[str, Any], style: str, samples: int, out: Path | None) -> Outcome:

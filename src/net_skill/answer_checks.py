@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from net_skill.outputs import Plan
+from net_skill.quality import Problem as QualityProblem
 from net_skill.quality import QualityContext, inspect_output, prompt_instructions
 from net_skill.request import RunPrompts, StepRequest
 from net_skill.structured import AnswerCheck, Problem
@@ -41,3 +43,11 @@ def quality_floor(prompts: RunPrompts, request: StepRequest) -> AnswerCheck:
         return [Problem(p.path, p.message, "check", p.kind) for p in inspect_output(data, context)]
 
     return check
+
+
+def degenerate_values(plan: Plan) -> list[QualityProblem]:
+    """The degenerate values a reader of `plan` would see (the situation as source text).
+
+    Empty values are not among them: they are shown as "(no usable answer)"."""
+    problems = inspect_output(plan.written(), QualityContext(source_text=plan.situation))
+    return [p for p in problems if p.value.strip()]

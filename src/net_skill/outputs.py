@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -30,6 +30,14 @@ class Plan(BaseModel):
         default_factory=list,
         description="Paths of values left empty because no usable answer came within the re-asks",
     )
+
+    derived_fields: ClassVar[frozenset[str]] = frozenset()
+    """Fields computed in code (dates, rules), not written by the model."""
+
+    def written(self) -> dict[str, Any]:
+        """What the model wrote: the plan less its header and the fields code derived."""
+        header = set(Plan.model_fields)
+        return self.model_dump(mode="json", exclude=header | set(self.derived_fields))
 
 
 @cache

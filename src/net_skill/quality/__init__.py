@@ -28,7 +28,7 @@ counts one. Good text is never flagged for its language, its apostrophes, its cu
 shortness; what the user wrote (a URL, a date, a phrase) is never a problem.
 """
 
-from net_skill.quality._context import QualityContext, prompt_instructions
+from net_skill.quality._context import QualityContext, prompt_instructions, strings_in
 from net_skill.quality._detect import (
     Problem,
     ProblemKind,
@@ -47,4 +47,5 @@ __all__ = [
     "inspect_text",
     "is_degenerate",
     "prompt_instructions",
+    "strings_in",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -61,6 +61,16 @@ class NetworkingPlan(NetworkingSteps, Plan):
     """A complete plan for `skill.md`: what the model wrote for each step, and what code derived."""
 
     model_config = ConfigDict(extra="forbid")
+
+    derived_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "follow_up_rule",
+            "thank_you_within_hours",
+            "cadences",
+            "relationship_cadences",
+            "schedule",
+        }
+    )
 
     skill_id: str = "net"
     follow_up_rule: FollowUpRule = Field(default_factory=FollowUpRule)
