@@ -1,0 +1,250 @@
+"""Which contacts matter for a goal: rank people by how their company, title, labels and notes
+match a text (the situation, a plan's goal), by recent interaction and by tie strength.
+
+Term weights are inverse document frequencies over the contacts themselves, so a word half the
+network shares ("manager") counts for little and a company named in the situation for a lot.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from net_skill.contacts._model import TIE_RANK, Contact, TieStrength
+
+RECENT_DAYS = 180
+"""An interaction this recent makes a contact worth considering whatever the goal."""
+DORMANT_AFTER_DAYS = 3 * 365
+"""A connection made longer ago than this, with no interaction logged, is taken as dormant."""
+COMMON_SHARE = 0.25
+"""A term that more than this share of a large network matches cannot make anyone relevant alone."""
+SMALL_NETWORK = 40
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+_STOPWORDS_TEXT = """
+    a about after again all also am an and any are as at be been before being but by can
+    could did do does doing for from had has have having he her here him his how i i'm if in
+    into is it its just me more most my no nor not now of on once only or other our out over
+    own same she so some such than that the their them then there these they this those
+    through to too under until up very was we were what when where which while who whom why
+    will with would you your yours im ive id ill
+    want wants wanting looking look moving move moved trying try get getting know knows knew
+    met meet like new old former current currently years year months month week weeks time
+    work works worked working job jobs role roles team teams people person someone friend
+    friends help helping helped still now since ago last next first good great really
+    company companies inc llc ltd co corp corporation plc gmbh sa ag group holdings
+    senior junior lead head principal staff associate assistant intern"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "pm": ("product", "manag"),
+    "tpm": ("technical", "program", "manag"),
+    "apm": ("product", "manag"),
+    "swe": ("software", "engin"),
+    "sde": ("software", "develop", "engin"),
+    "dev": ("develop",),
+    "eng": ("engin",),
+    "ux": ("user", "experience", "design"),
+    "ui": ("design",),
+    "ml": ("machine", "learn"),
+    "ai": ("artificial", "intelligence"),
+    "hr": ("human", "resource", "recruit"),
+    "vc": ("venture", "capital"),
+    "qa": ("quality", "test"),
+    "bd": ("business", "develop"),
+}
+
+_SUFFIXES = ("ments", "ment", "ings", "ing", "ers", "er", "ies", "es", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A light stemmer: `management`, `manager`, `managing` -> `manag`; `designer` -> `design`."""
+    while True:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+                break
+        else:
+            return word
+
+
+def fold(text: str) -> str:
+    """Case and accents folded (`Müller` -> `muller`)."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def terms_of(text: str) -> frozenset[str]:
+    """The matching terms of a text: folded, stemmed words less stop words, abbreviations
+    expanded (`PM` -> product, manag)."""
+    out: set[str] = set()
+    for word in words_of(text):
+        if word in ABBREVIATIONS:
+            out.update(ABBREVIATIONS[word])
+        elif len(word) > 1 and word not in STOPWORDS:
+            out.add(stem(word))
+    return frozenset(out)
+
+
+Field = str
+"""Which part of a contact matched: `name`, `company`, `title`, `label` or `note`."""
+
+_WEIGHTS: dict[Field, float] = {"company": 1.0, "title": 1.5, "label": 2.0, "note": 1.0}
+_WHOLE_COMPANY_BONUS = 2.0
+_NAMED_SCORE = 50.0
+_RECENT_SCORE = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A contact with its relevance score, tie strength and what matched."""
+
+    contact: Contact
+    score: float
+    tie: TieStrength
+    matched: tuple[Field, ...]
+    """Fields that matched the text (`name` first when the text names the person)."""
+    terms: tuple[str, ...]
+    """The matching terms (folded and stemmed: `manag` for manager or management)."""
+    recent: bool
+    """Last interaction within `RECENT_DAYS`."""
+
+    @property
+    def relevant(self) -> bool:
+        return bool(self.matched) or self.recent
+
+
+def estimate_tie(contact: Contact, today: date) -> TieStrength:
+    """The tie strength a source states, else what its dates say: a recent interaction is a
+    medium tie; a connection made over three years ago and never logged is dormant, a more
+    recent one (or one without a date) weak."""
+    if contact.tie is not None:
+        return contact.tie
+    if contact.last_contact is not None:
+        days = (today - contact.last_contact).days
+        return "medium" if days <= RECENT_DAYS else "weak" if days <= 730 else "dormant"
+    if (
+        contact.connected_on is not None
+        and (today - contact.connected_on).days > DORMANT_AFTER_DAYS
+    ):
+        return "dormant"
+    return "weak"
+
+
+class _Analyser:
+    """Terms of each distinct field value, computed once per ranking (exports repeat values)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, frozenset[str]] = {}
+
+    def __call__(self, value: str) -> frozenset[str]:
+        found = self.cache.get(value)
+        if found is None:
+            found = self.cache[value] = terms_of(value) if value else frozenset()
+        return found
+
+
+def rank_contacts(
+    contacts: Sequence[Contact], text: str, *, today: date, also: str = ""
+) -> list[Ranked]:
+    """Every contact, most relevant to `text` (and `also`, for example a plan's goal) first.
+
+    A contact named in the text comes first, then company, title, label and note matches
+    weighted by how rare the matching words are in this network, then a recent interaction;
+    ties are broken by tie strength, then by the most recent connection.
+    """
+    query = terms_of(f"{text}\n{also}")
+    text_words = set(words_of(f"{text}\n{also}"))
+    analyse = _Analyser()
+    matches: list[dict[Field, frozenset[str]]] = []
+    frequency: dict[str, int] = {}
+    for contact in contacts:
+        found = _field_matches(contact, query, analyse)
+        for term in set().union(*found.values()) if found else ():
+            frequency[term] = frequency.get(term, 0) + 1
+        matches.append(found)
+    total = max(len(contacts), 1)
+    idf = {t: math.log((total + 1) / (n + 0.5)) for t, n in frequency.items()}
+    common = (
+        {t for t, n in frequency.items() if n > COMMON_SHARE * total}
+        if total > SMALL_NETWORK
+        else set()
+    )
+    ranked = [
+        _score(contact, found, idf, common, text_words, analyse, today)
+        for contact, found in zip(contacts, matches, strict=True)
+    ]
+    ranked.sort(key=_order)
+    return ranked
+
+
+def _order(r: Ranked) -> tuple[float, int, int, str]:
+    connected = r.contact.connected_on.toordinal() if r.contact.connected_on else 0
+    return (-r.score, -TIE_RANK[r.tie], -connected, r.contact.name)
+
+
+def _field_matches(
+    contact: Contact, query: frozenset[str], analyse: _Analyser
+) -> dict[Field, frozenset[str]]:
+    found: dict[Field, frozenset[str]] = {}
+    for field, value in (
+        ("company", contact.company),
+        ("title", contact.title),
+        ("note", contact.note),
+    ):
+        if value:
+            hit = analyse(value) & query
+            if hit:
+                found[field] = hit
+    for label in contact.labels:
+        hit = analyse(label) & query
+        if hit:
+            found["label"] = found.get("label", frozenset()) | hit
+    return found
+
+
+def _score(
+    contact: Contact,
+    found: dict[Field, frozenset[str]],
+    idf: dict[str, float],
+    common: set[str],
+    text_words: set[str],
+    analyse: _Analyser,
+    today: date,
+) -> Ranked:
+    tie = estimate_tie(contact, today)
+    recent = contact.last_contact is not None and (today - contact.last_contact).days <= RECENT_DAYS
+    score = TIE_RANK[tie] * 0.25 + (_RECENT_SCORE if recent else 0.0)
+    matched: list[Field] = []
+    terms: list[str] = []
+    if _named_in(contact.name, text_words):
+        score += _NAMED_SCORE
+        matched.append("name")
+    for field, hit in found.items():
+        score += _WEIGHTS[field] * sum(idf[t] for t in hit)
+        if field == "company" and hit == analyse(contact.company):
+            score += _WHOLE_COMPANY_BONUS * sum(idf[t] for t in hit)
+        if not hit <= common:
+            matched.append(field)
+            terms.extend(sorted(hit - common))
+    return Ranked(contact, score, tie, tuple(matched), tuple(dict.fromkeys(terms)), recent)
+
+
+def _named_in(name: str, text_words: set[str]) -> bool:
+    words = words_of(name)
+    return bool(words) and all(w in text_words for w in words)
+
+
+def relevant_count(ranked: Iterable[Ranked]) -> int:
+    return sum(1 for r in ranked if r.relevant)
