@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from typing import Any
 
 from pydantic import ValidationInfo
@@ -44,6 +44,16 @@ def source_text_from(info: ValidationInfo) -> str | None:
     return None
 
 
+def known_names_from(info: ValidationInfo) -> Container[str] | None:
+    """The context's `known_names` (everyone in a contacts file or tracker), if any."""
+    context = info.context
+    if isinstance(context, dict):
+        value = context.get("known_names")
+        if isinstance(value, Container) and not isinstance(value, (str, bytes)):
+            return value
+    return None
+
+
 def check_known_person(name: str | None, info: ValidationInfo) -> str | None:
     """Validator body: reject a name that the situation (or contacts file) never mentions.
 
@@ -55,7 +65,9 @@ def check_known_person(name: str | None, info: ValidationInfo) -> str | None:
     if not cleaned or cleaned.casefold() in {"null", "none", "unknown", "n/a", "tbd"}:
         return None
     source = source_text_from(info)
-    if source is not None and not appears_in(cleaned, source):
+    known = known_names_from(info)
+    is_known = known is not None and cleaned in known
+    if source is not None and not is_known and not appears_in(cleaned, source):
         raise ValueError(
             f"{cleaned!r} is not named in the situation; people must never be invented: "
             "set name to null and describe the person in the profile instead"

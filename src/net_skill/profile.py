@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -52,6 +52,10 @@ class RunInputs:
     situation: str
     contacts: str | None = None
     today: date = field(default_factory=date.today)
+    known_names: Collection[str] = ()
+    """Everyone in the user's contacts file or tracker, of whom `contacts` shows only a bounded
+    selection: these names count as known too (`name in known_names`; see
+    `net_skill.contacts.KnownNames`, which folds case and accents)."""
 
     @property
     def source_text(self) -> str:

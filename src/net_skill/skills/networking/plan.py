@@ -20,6 +20,7 @@ from net_skill.skills.networking.models import (
     TargetList,
     ValueOffer,
 )
+from net_skill.skills.networking.network import NetworkSummary
 from net_skill.skills.networking.schedule import (
     THANK_YOU_WITHIN_HOURS,
     Cadence,
@@ -80,6 +81,10 @@ class NetworkingPlan(NetworkingSteps, Plan):
     )
     relationship_cadences: list[RelationshipCadence] = Field(default_factory=list)
     schedule: list[ScheduledAction] = Field(default_factory=list)
+    network_summary: NetworkSummary | None = Field(
+        default=None,
+        description="How the contacts shown to the model were chosen from a contacts file",
+    )
 
 
 NETWORKING_FIELDS: dict[int, str] = {
@@ -101,6 +106,7 @@ def build_networking_plan(
     today: date,
     skill_id: str = "net",
     unanswered: Sequence[str] = (),
+    network_summary: NetworkSummary | None = None,
 ) -> NetworkingPlan:
     """Assemble the eight step outputs and compute every date and cadence in code."""
     fields: dict[str, Any] = {NETWORKING_FIELDS[n]: outputs[n] for n in NETWORKING_FIELDS}
@@ -123,5 +129,6 @@ def build_networking_plan(
         unanswered=list(unanswered),
         relationship_cadences=relationship_cadences,
         schedule=schedule,
+        network_summary=network_summary,
         **fields,
     )

@@ -137,6 +137,8 @@ class NetworkingProfile(SkillProfile):
         self, inputs: RunInputs, outputs: Mapping[int, BaseModel]
     ) -> dict[str, Any]:
         context: dict[str, Any] = {"source_text": inputs.source_text}
+        if inputs.known_names:
+            context["known_names"] = inputs.known_names
         count = target_count_of(outputs)
         if count is not None:
             context["target_count"] = count

@@ -97,6 +97,8 @@ def _purpose(plan: NetworkingPlan) -> list[str]:
 
 def _audit(plan: NetworkingPlan) -> list[str]:
     out = ["## 2. Your network today"]
+    if plan.network_summary is not None:
+        out += [f"*From your contacts: {plan.network_summary.sentence}*", ""]
     if plan.audit.contacts:
         out += ["| Contact | Relationship | Strength | Relevance |", "|---|---|---|---|"]
         for c in plan.audit.contacts:
