@@ -19,7 +19,13 @@ from net_skill.contacts._digest import (
 )
 from net_skill.contacts._model import TIE_RANK, Contact, ContactsError, ContactsFile, TieStrength
 from net_skill.contacts._names import KnownNames, name_key
-from net_skill.contacts._read import ContactStore, parse_contacts, read_contacts, register_store
+from net_skill.contacts._read import (
+    ContactStore,
+    kept_stores,
+    parse_contacts,
+    read_contacts,
+    register_store,
+)
 from net_skill.contacts._select import Ranked, estimate_tie, rank_contacts, terms_of
 
 __all__ = [
@@ -37,6 +43,7 @@ __all__ = [
     "TieStrength",
     "digest_contacts",
     "estimate_tie",
+    "kept_stores",
     "merge_contacts",
     "name_key",
     "parse_contacts",

@@ -95,14 +95,16 @@ def digest_contacts(
     max_listed: int = MAX_LISTED,
     max_chars: int = MAX_TEXT_CHARS,
 ) -> ContactsDigest:
-    """Select the contacts of `files` that matter for `text` (and `goal`) and summarise them.
+    """Select the contacts of `files` that matter for `text` (and `goal`, and any goal a
+    source states) and summarise them.
 
     Everyone relevant is ranked (`rank_contacts`); the best `max_listed` are listed, strongest
     ties first, within `max_chars`, under a header line saying how many were read, how many
     considered and why those. When few are relevant, a handful of the closest ties follow.
     """
     contacts = merge_contacts(files)
-    ranked = rank_contacts(contacts, text, today=today, also=goal)
+    also = "\n".join(g for g in (goal, *(f.goal for f in files)) if g)
+    ranked = rank_contacts(contacts, text, today=today, also=also)
     relevant = [r for r in ranked if r.relevant]
     chosen = relevant[:max_listed]
     if len(chosen) < max_listed:
@@ -188,7 +190,8 @@ def _header(
     skip = f" ({skipped:,} rows without a name skipped)" if skipped else ""
     why = f": {'; '.join(reasons)}" if reasons else ""
     return (
-        f"Contacts from {where}: {read:,} people read{skip}; {considered:,} relevant to the "
+        f"Contacts from {where}: {read:,} {'person' if read == 1 else 'people'} read{skip}; "
+        f"{considered:,} relevant to the "
         f"situation; {listed:,} listed, strongest ties first{why}."
     )
 
@@ -196,6 +199,8 @@ def _header(
 def _line(r: Ranked) -> str:
     c = r.contact
     about = c.note or ", ".join(p for p in (c.title, c.company) if p)
+    if about == c.name:
+        about = ""
     facts = [f"tie {r.tie}"]
     if c.last_contact:
         facts.append(f"last contact {c.last_contact.isoformat()}")

@@ -48,6 +48,9 @@ class ContactsFile:
     """Rows without a usable name: left out and counted, never fatal."""
     skipped_lines: tuple[int, ...] = field(default=(), repr=False)
     """The first few skipped rows' line numbers (for a message)."""
+    goal: str = ""
+    """What the source says the user is working towards (a tracker: its last plan's goal);
+    it counts with the situation when relevance is judged."""
 
     @property
     def label(self) -> str:

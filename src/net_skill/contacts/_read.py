@@ -32,6 +32,8 @@ class ContactStore:
     recognises: Callable[[bytes], bool]
     read: Callable[[Path, date], ContactsFile]
     """Reads the file; the date is "today" (a store may judge tie strength by it)."""
+    default_path: Callable[[], Path] | None = None
+    """Where the user's own file of this kind lives, if it has a usual place."""
 
 
 _LOCK = threading.Lock()
@@ -54,6 +56,12 @@ def _stores() -> list[ContactStore]:
         _builtins_loaded = True
     with _LOCK:
         return list(_STORES.values())
+
+
+def kept_stores() -> list[Path]:
+    """The usual files of the registered stores that exist (the user's tracker, say)."""
+    paths = [store.default_path() for store in _stores() if store.default_path is not None]
+    return [path for path in paths if path.is_file()]
 
 
 def read_contacts(path: str | Path, *, today: date | None = None) -> ContactsFile:

@@ -11,15 +11,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import vobject
-
 from net_skill.contacts._model import Contact, ContactsError, ContactsFile
 from net_skill.contacts._text import clean_name, clean_text
 
 _BEGIN = re.compile(r"\s*BEGIN\s*:\s*VCARD\s*", re.IGNORECASE)
 _END = re.compile(r"\s*END\s*:\s*VCARD\s*", re.IGNORECASE)
 _PARSE_ERRORS: tuple[type[Exception], ...] = (
-    vobject.base.VObjectError,
     ValueError,
     TypeError,
     AttributeError,
@@ -71,9 +68,11 @@ def _cards(lines: Sequence[str], path: Path | None) -> Iterator[tuple[int, str]]
 
 
 def _parse(card: str, start: int, path: Path | None) -> Any:
+    import vobject  # imported when a vCard is read: it costs 40 ms
+
     try:
         return vobject.readOne(card)
-    except _PARSE_ERRORS as exc:
+    except (vobject.base.VObjectError, *_PARSE_ERRORS) as exc:
         message = str(exc).split(": ", 1)[-1] if "At line" in str(exc) else str(exc)
         raise ContactsError(
             f"not a valid vCard ({message})", path=path, line=start + _offset(card, message)
