@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from net_skill.cli import evaluate, mcp, run, show
+from net_skill.cli import evaluate, mcp, remind, run, show, track
 
 app = typer.Typer(
     name="net-skill",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (show, run, evaluate, mcp):
+for module in (show, run, evaluate, mcp, track, remind):
     module.register(app)
 
 

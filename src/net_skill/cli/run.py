@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,7 @@ from net_skill.cli._common import (
     stderr,
     stdout,
 )
+from net_skill.contacts import ContactsDigest, digest_contacts, kept_stores, read_contacts
 from net_skill.errors import InputError
 from net_skill.runner import (
     ProgressEvent,
@@ -52,7 +54,18 @@ ReasksOpt = Annotated[
 ]
 ContactsOpt = Annotated[
     Path | None,
-    typer.Option("--contacts", help="Text file of your contacts; their names count as known."),
+    typer.Option(
+        "--contacts",
+        help="Your contacts: a LinkedIn or Google Contacts export, a vCard file or a plain list. "
+        "Their names count as known; the people relevant to the situation are shown to the model.",
+    ),
+]
+TrackerOpt = Annotated[
+    bool,
+    typer.Option("--tracker", help="Build on your keep-in-touch tracker (`net-skill track`)."),
+]
+DbOpt = Annotated[
+    Path | None, typer.Option("--db", help="Build on this tracker file (implies --tracker).")
 ]
 BudgetOpt = Annotated[
     int | None,
@@ -114,6 +127,8 @@ def run_command(
     no_record: NoRecordOpt = False,
     max_reasks: ReasksOpt = DEFAULT_MAX_REASKS,
     contacts: ContactsOpt = None,
+    tracker: TrackerOpt = False,
+    db: DbOpt = None,
     token_budget: BudgetOpt = None,
     max_cost: MaxCostOpt = None,
     allow_unknown_cost: AllowUnknownCostOpt = False,
@@ -125,11 +140,11 @@ def run_command(
     seed: SeedOpt = 0,
 ) -> None:
     """Run the skill on a situation and print the plan (progress goes to stderr)."""
-    text = sys.stdin.read() if situation == "-" else situation
-    contacts_text = _read_contacts(contacts)
+    text = validate_situation(sys.stdin.read() if situation == "-" else situation)
     day = parse_today(today)
     # Check the input and the skill before choosing a backend (which may load a model).
-    text, contacts_text = validate_situation(text), validate_contacts(contacts_text)
+    digest = _read_network(contacts, db if db is not None else tracker, text, day)
+    contacts_text = validate_contacts(digest.text if digest else None)
     loaded = resolve_skill(skill)
     if dry_run:
         prompts = render_run_prompts(
@@ -217,13 +232,36 @@ def resume_command(
     _print_result(result, as_json=json_output)
 
 
-def _read_contacts(path: Path | None) -> str | None:
-    if path is None:
+def _read_network(
+    contacts: Path | None, tracker: Path | bool, situation: str, today: date | None
+) -> ContactsDigest | None:
+    """The contacts file and/or tracker, summarised for the situation (None: neither given).
+
+    The model sees `digest.text` (a bounded selection); `digest.known_names` holds everyone.
+    """
+    day = today or date.today()
+    sources = [read_contacts(contacts, today=day)] if contacts is not None else []
+    if tracker is not False:
+        kept = kept_stores()
+        path = tracker if isinstance(tracker, Path) else (kept[0] if kept else None)
+        if path is None or not path.is_file():
+            where = f" at {path}" if path else ""
+            raise InputError(
+                f"no tracker{where} yet: start one with `net-skill track add PLAN.json` "
+                "or `net-skill track import CONTACTS_FILE`"
+            )
+        sources.append(read_contacts(path, today=day))
+    if not sources:
         return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the contacts file {path}: {exc}") from None
+    digest = digest_contacts(sources, situation, today=day)
+    skipped = f", {digest.skipped:,} rows without a name skipped" if digest.skipped else ""
+    stderr.print(
+        f"contacts: {digest.read:,} read{skipped}, {digest.considered:,} relevant, "
+        f"{len(digest.listed):,} shown to the model",
+        markup=False,
+        highlight=False,
+    )
+    return digest
 
 
 def _print_prompts(prompts: list[RenderedPrompt], *, as_json: bool) -> None:
