@@ -57,18 +57,26 @@ class ContactsDigest:
 
 
 def merge_contacts(files: Iterable[ContactsFile]) -> list[Contact]:
-    """Every contact of `files`, the same person (same folded name) merged into one record.
+    """Every contact of `files`; a person of a later file who has the same (folded) name as
+    one of an earlier file is merged into that record.
 
-    Earlier files win for fields both fill; a stated tie strength and the latest interaction
-    are kept from whichever source has them (a tracker refining an export).
+    Within one file, rows are kept as they are (two people may share a name). Earlier files
+    win for fields both fill; a stated tie strength and the latest interaction are kept from
+    whichever source has them (a tracker refining an export).
     """
-    merged: dict[str, Contact] = {}
+    merged: list[Contact] = []
+    seen: dict[str, int] = {}
     for file in files:
+        before = dict(seen)
         for contact in file.contacts:
             key = name_key(contact.name)
-            seen = merged.get(key)
-            merged[key] = contact if seen is None else _merge(seen, contact)
-    return list(merged.values())
+            index = before.get(key)
+            if index is None:
+                seen.setdefault(key, len(merged))
+                merged.append(contact)
+            else:
+                merged[index] = _merge(merged[index], contact)
+    return merged
 
 
 def _merge(a: Contact, b: Contact) -> Contact:
@@ -158,10 +166,10 @@ def _reasons(relevant: Sequence[Ranked], chosen: Sequence[Ranked]) -> tuple[str,
             companies[r.contact.company] += 1
     out = []
     if counts["name"]:
-        out.append(f"{counts['name']} named in the situation")
+        out.append(f"{counts['name']:,} named in the situation")
     if counts["company"]:
-        top = ", ".join(f"{name} {n}" for name, n in companies.most_common(3))
-        out.append(f"{counts['company']} at a company it mentions ({top})")
+        top = ", ".join(f"{name} {n:,}" for name, n in companies.most_common(3))
+        out.append(f"{counts['company']:,} at a company it mentions ({top})")
     for field, phrase in (
         ("title", "with a matching title"),
         ("label", "with a matching label"),
@@ -169,7 +177,7 @@ def _reasons(relevant: Sequence[Ranked], chosen: Sequence[Ranked]) -> tuple[str,
         ("recent", f"in touch in the last {RECENT_DAYS} days"),
     ):
         if counts[field]:
-            out.append(f"{counts[field]} {phrase}")
+            out.append(f"{counts[field]:,} {phrase}")
     extra = sum(1 for r in chosen if not r.relevant)
     if extra:
         out.append(

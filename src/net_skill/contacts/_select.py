@@ -22,7 +22,12 @@ DORMANT_AFTER_DAYS = 3 * 365
 """A connection made longer ago than this, with no interaction logged, is taken as dormant."""
 COMMON_SHARE = 0.25
 """A term that more than this share of a large network matches cannot make anyone relevant alone."""
+TELLING_IDF = math.log(10)
+"""In a large network, a title or note match makes someone relevant only when its words are
+together as telling as a word that 1 contact in 10 has (`Data Analyst` is, `Designer` alone
+may not be). Company, label and name matches always count."""
 SMALL_NETWORK = 40
+"""Up to this many contacts, any match counts."""
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
@@ -165,7 +170,7 @@ def rank_contacts(
     ties are broken by tie strength, then by the most recent connection.
     """
     query = terms_of(f"{text}\n{also}")
-    text_words = set(words_of(f"{text}\n{also}"))
+    text_words = _phrases(words_of(f"{text}\n{also}"))
     analyse = _Analyser()
     matches: list[dict[Field, frozenset[str]]] = []
     frequency: dict[str, int] = {}
@@ -176,13 +181,11 @@ def rank_contacts(
         matches.append(found)
     total = max(len(contacts), 1)
     idf = {t: math.log((total + 1) / (n + 0.5)) for t, n in frequency.items()}
-    common = (
-        {t for t, n in frequency.items() if n > COMMON_SHARE * total}
-        if total > SMALL_NETWORK
-        else set()
-    )
+    large = total > SMALL_NETWORK
+    common = {t for t, n in frequency.items() if n > COMMON_SHARE * total} if large else set()
+    telling = TELLING_IDF if large else 0.0
     ranked = [
-        _score(contact, found, idf, common, text_words, analyse, today)
+        _score(contact, found, idf, common, telling, text_words, analyse, today)
         for contact, found in zip(contacts, matches, strict=True)
     ]
     ranked.sort(key=_order)
@@ -219,6 +222,7 @@ def _score(
     found: dict[Field, frozenset[str]],
     idf: dict[str, float],
     common: set[str],
+    telling: float,
     text_words: set[str],
     analyse: _Analyser,
     today: date,
@@ -232,18 +236,34 @@ def _score(
         score += _NAMED_SCORE
         matched.append("name")
     for field, hit in found.items():
-        score += _WEIGHTS[field] * sum(idf[t] for t in hit)
+        weight = sum(idf[t] for t in hit)
+        score += _WEIGHTS[field] * weight
         if field == "company" and hit == analyse(contact.company):
-            score += _WHOLE_COMPANY_BONUS * sum(idf[t] for t in hit)
+            score += _WHOLE_COMPANY_BONUS * weight
+        if field in ("title", "note") and weight < telling:
+            continue
         if not hit <= common:
             matched.append(field)
             terms.extend(sorted(hit - common))
     return Ranked(contact, score, tie, tuple(matched), tuple(dict.fromkeys(terms)), recent)
 
 
-def _named_in(name: str, text_words: set[str]) -> bool:
+MAX_NAME_WORDS = 4
+
+
+def _phrases(words: Sequence[str]) -> set[str]:
+    """Every run of 1 to `MAX_NAME_WORDS` consecutive words of a text."""
+    return {
+        " ".join(words[i : i + n])
+        for n in range(1, MAX_NAME_WORDS + 1)
+        for i in range(len(words) - n + 1)
+    }
+
+
+def _named_in(name: str, phrases: set[str]) -> bool:
+    """Whether the text writes the whole name, its words in order (`Dana Okafor`)."""
     words = words_of(name)
-    return bool(words) and all(w in text_words for w in words)
+    return 0 < len(words) <= MAX_NAME_WORDS and " ".join(words) in phrases
 
 
 def relevant_count(ranked: Iterable[Ranked]) -> int:

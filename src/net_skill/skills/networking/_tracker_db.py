@@ -216,3 +216,6 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {target}")
+    # Put the header (application id, version) into the main file now, not at the next
+    # checkpoint, so that the file is recognised as a tracker by its first bytes at once.
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -14,14 +14,15 @@ from the plan (or the contacts file) and is refined by the log (`network.refine_
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from net_skill.contacts import Contact, ContactsDigest, ContactsFile, digest_contacts, name_key
 from net_skill.contacts import estimate_tie as estimate_file_tie
@@ -179,6 +180,23 @@ class _Person:
         )
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(method: Callable[Concatenate[Tracker, P], R]) -> Callable[Concatenate[Tracker, P], R]:
+    """SQLite failures of a tracker method become one clear `TrackerError`."""
+
+    @functools.wraps(method)
+    def wrapper(self: Tracker, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise broken(self.path, exc) from None
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps' type, same signature
+
+
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -212,6 +230,7 @@ class Tracker:
 
     # -- plans ----------------------------------------------------------------------------
 
+    @_guarded
     def add_plan(self, plan: NetworkingPlan) -> AddReport:
         """Fill people, strengths, cadences and due actions from `plan`; a second time, nothing."""
         plan_id = hashlib.sha256(plan.model_dump_json().encode("utf-8")).hexdigest()[:16]
@@ -310,6 +329,7 @@ class Tracker:
 
     # -- the log --------------------------------------------------------------------------
 
+    @_guarded
     def log(
         self,
         name: str,
@@ -335,9 +355,10 @@ class Tracker:
                 " VALUES (?, ?, ?, ?)",
                 (row.id, on.isoformat(), note, int(conversation)),
             )
-            last, in_year = self._log_facts(row.id, on)
+            as_of = max(on, row.last_contact or on)  # an older note does not move dates back
+            last, in_year = self._log_facts(row.id, as_of)
             assert last is not None
-            strength = refine_strength(row.base_strength, last, in_year, on)
+            strength = refine_strength(row.base_strength, last, in_year, as_of)
             cadence = CADENCE_DAYS[strength][0]
             due = last + timedelta(days=cadence)
             values = {
@@ -401,6 +422,7 @@ class Tracker:
 
     # -- what is due ----------------------------------------------------------------------
 
+    @_guarded
     def due(self, *, today: date, within_days: int = 0) -> list[DueItem]:
         """Everything due on or before `today + within_days` (overdue included), soonest first."""
         until = (today + timedelta(days=within_days)).isoformat()
@@ -436,6 +458,7 @@ class Tracker:
             kind, row["name"], date.fromisoformat(row["due_on"]), why, strength, None, last
         )
 
+    @_guarded
     def done(self, what: str, *, today: date, kind: str | None = None) -> DoneReport:
         """Mark done the action numbered `what` (`12` or `#12`), or the soonest open item for
         the person named `what` (of `kind` if given). A keep-in-touch item is done by logging
@@ -495,6 +518,7 @@ class Tracker:
 
     # -- contacts in and out --------------------------------------------------------------
 
+    @_guarded
     def import_contacts(self, found: ContactsFile, *, today: date) -> ImportReport:
         """Add the people of a contacts export (known people, not yet kept in touch); people
         already here keep what they have and gain the fields they lacked."""
@@ -530,6 +554,7 @@ class Tracker:
             )
         return ImportReport(found.label, len(contacts), len(new_rows), len(updates), found.skipped)
 
+    @_guarded
     def contacts(self, *, today: date) -> ContactsFile:
         """Everyone tracked, as contacts whose tie strength and last contact the log gives."""
         year_ago = (today - timedelta(days=365)).isoformat()
@@ -556,6 +581,7 @@ class Tracker:
             [*files, self.contacts(today=today)], situation, today=today, goal=goal
         )
 
+    @_guarded
     def reminders(self, *, today: date, within_days: int | None = None) -> list[Reminder]:
         """Calendar items for everything open (and the recently done, marked so): keep-in-touch
         items recur at their cadence. `within_days` limits them to those due by then."""
