@@ -260,6 +260,7 @@ def _read_network(
         f"{len(digest.listed):,} shown to the model",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     return digest
 
