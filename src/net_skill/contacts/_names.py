@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 
-from net_skill.contacts._select import fold
 from net_skill.names import name_tokens
+from net_skill.text import fold
 
 
 def name_key(name: str) -> str:

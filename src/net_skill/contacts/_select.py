@@ -8,13 +8,12 @@ network shares ("manager") counts for little and a company named in the situatio
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from net_skill.contacts._model import TIE_RANK, Contact, TieStrength
+from net_skill.text import content_terms, words
 
 RECENT_DAYS = 180
 """An interaction this recent makes a contact worth considering whatever the goal."""
@@ -29,77 +28,48 @@ may not be). Company, label and name matches always count."""
 SMALL_NETWORK = 40
 """Up to this many contacts, any match counts."""
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_GENERIC_TEXT = """
+    want wants wanting looking look moving move moved trying try get getting know knows knew met
+    meet like new old former current currently years year months month week weeks time work
+    works worked working job jobs role roles team teams people person someone friend friends
+    help helping helped still since ago last next first good great really company companies inc
+    llc ltd co corp corporation plc gmbh sa ag group holdings senior junior lead head principal
+    staff associate assistant intern
+"""
+GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+"""Words too common in situations and job titles to say who matters (folded, before stems);
+function words are dropped already (`net_skill.text.STOPWORDS`)."""
 
-_STOPWORDS_TEXT = """
-    a about after again all also am an and any are as at be been before being but by can
-    could did do does doing for from had has have having he her here him his how i i'm if in
-    into is it its just me more most my no nor not now of on once only or other our out over
-    own same she so some such than that the their them then there these they this those
-    through to too under until up very was we were what when where which while who whom why
-    will with would you your yours im ive id ill
-    want wants wanting looking look moving move moved trying try get getting know knows knew
-    met meet like new old former current currently years year months month week weeks time
-    work works worked working job jobs role roles team teams people person someone friend
-    friends help helping helped still now since ago last next first good great really
-    company companies inc llc ltd co corp corporation plc gmbh sa ag group holdings
-    senior junior lead head principal staff associate assistant intern"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "pm": ("product", "manag"),
-    "tpm": ("technical", "program", "manag"),
-    "apm": ("product", "manag"),
-    "swe": ("software", "engin"),
-    "sde": ("software", "develop", "engin"),
-    "dev": ("develop",),
-    "eng": ("engin",),
-    "ux": ("user", "experience", "design"),
-    "ui": ("design",),
-    "ml": ("machine", "learn"),
-    "ai": ("artificial", "intelligence"),
-    "hr": ("human", "resource", "recruit"),
-    "vc": ("venture", "capital"),
-    "qa": ("quality", "test"),
-    "bd": ("business", "develop"),
+_ABBREVIATION_WORDS: dict[str, str] = {
+    "pm": "product manager",
+    "tpm": "technical program manager",
+    "apm": "product manager",
+    "swe": "software engineer",
+    "sde": "software development engineer",
+    "dev": "developer",
+    "eng": "engineering",
+    "ux": "user experience design",
+    "ui": "design",
+    "ml": "machine learning",
+    "ai": "artificial intelligence",
+    "hr": "human resources recruiting",
+    "vc": "venture capital",
+    "qa": "quality testing",
+    "bd": "business development",
 }
-
-_SUFFIXES = ("ments", "ment", "ings", "ing", "ers", "er", "ies", "es", "s", "e")
-
-
-def stem(word: str) -> str:
-    """A light stemmer: `management`, `manager`, `managing` -> `manag`; `designer` -> `design`."""
-    while True:
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-                break
-        else:
-            return word
-
-
-def fold(text: str) -> str:
-    """Case and accents folded (`Müller` -> `muller`)."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+ABBREVIATIONS: dict[str, frozenset[str]] = {
+    short: frozenset(content_terms(words)) for short, words in _ABBREVIATION_WORDS.items()
+}
+"""A job-title abbreviation and the terms it stands for (`PM` -> product, manager)."""
 
 
 def terms_of(text: str) -> frozenset[str]:
-    """The matching terms of a text: folded, stemmed words less stop words, abbreviations
-    expanded (`PM` -> product, manag)."""
-    out: set[str] = set()
-    for word in words_of(text):
-        if word in ABBREVIATIONS:
-            out.update(ABBREVIATIONS[word])
-        elif len(word) > 1 and word not in STOPWORDS:
-            out.add(stem(word))
-    return frozenset(out)
+    """The matching terms of a text: `net_skill.text.content_terms` (folded stems of the words
+    that carry meaning, any language) less generic words, abbreviations expanded."""
+    terms = content_terms(text, ignore=GENERIC_WORDS)
+    for short in terms & ABBREVIATIONS.keys():
+        terms |= ABBREVIATIONS[short]
+    return frozenset(terms)
 
 
 Field = str
@@ -170,7 +140,7 @@ def rank_contacts(
     ties are broken by tie strength, then by the most recent connection.
     """
     query = terms_of(f"{text}\n{also}")
-    text_words = _phrases(words_of(f"{text}\n{also}"))
+    text_words = _phrases(words(f"{text}\n{also}"))
     analyse = _Analyser()
     matches: list[dict[Field, frozenset[str]]] = []
     frequency: dict[str, int] = {}
@@ -251,20 +221,19 @@ def _score(
 MAX_NAME_WORDS = 4
 
 
-def _phrases(words: Sequence[str]) -> set[str]:
+def _phrases(tokens: Sequence[str]) -> set[str]:
     """Every run of 1 to `MAX_NAME_WORDS` consecutive words of a text."""
     return {
-        " ".join(words[i : i + n])
+        " ".join(tokens[i : i + n])
         for n in range(1, MAX_NAME_WORDS + 1)
-        for i in range(len(words) - n + 1)
+        for i in range(len(tokens) - n + 1)
     }
 
 
 def _named_in(name: str, phrases: set[str]) -> bool:
     """Whether the text writes the whole name, its words in order (`Dana Okafor`)."""
-    words = words_of(name)
-    return 0 < len(words) <= MAX_NAME_WORDS and " ".join(words) in phrases
-
-
-def relevant_count(ranked: Iterable[Ranked]) -> int:
-    return sum(1 for r in ranked if r.relevant)
+    last = name.lower().split()[-1:] if name.isascii() else []
+    if last and last[0].strip('.,;:()"') not in phrases:  # a quick no for most names
+        return False
+    tokens = words(name)
+    return 0 < len(tokens) <= MAX_NAME_WORDS and " ".join(tokens) in phrases
