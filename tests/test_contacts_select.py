@@ -79,7 +79,7 @@ def test_small_file_digest_lists_everyone_with_counts() -> None:
     assert digest.considered == sum(1 for r in digest.listed if r.relevant)
     lines = digest.text.splitlines()
     assert lines[0].startswith("Contacts from linkedin_connections.csv (LinkedIn export): 9 people")
-    assert "1 rows without a name skipped" in lines[0]
+    assert "1 row without a name skipped" in lines[0]
     assert len(lines) == 1 + len(digest.listed)
     assert any(line.startswith("- Dana Okafor — Group Product Manager, Fabrikam") for line in lines)
     assert "1 named in the situation" in digest.reasons

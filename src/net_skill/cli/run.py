@@ -28,7 +28,13 @@ from net_skill.cli._common import (
     stderr,
     stdout,
 )
-from net_skill.contacts import ContactsDigest, digest_contacts, kept_stores, read_contacts
+from net_skill.contacts import (
+    ContactsDigest,
+    digest_contacts,
+    kept_stores,
+    read_contacts,
+    skipped_rows,
+)
 from net_skill.errors import InputError
 from net_skill.runner import (
     ProgressEvent,
@@ -254,7 +260,7 @@ def _read_network(
     if not sources:
         return None
     digest = digest_contacts(sources, situation, today=day)
-    skipped = f", {digest.skipped:,} rows without a name skipped" if digest.skipped else ""
+    skipped = f", {skipped_rows(digest.skipped)}" if digest.skipped else ""
     stderr.print(
         f"contacts: {digest.read:,} read{skipped}, {digest.considered:,} relevant, "
         f"{len(digest.listed):,} shown to the model",

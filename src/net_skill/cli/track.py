@@ -16,7 +16,7 @@ import typer
 
 from net_skill.cli._common import TodayOpt, handle_errors, parse_today, stdout
 from net_skill.cli.remind import export, load_networking_plan, summary
-from net_skill.contacts import read_contacts
+from net_skill.contacts import read_contacts, skipped_rows
 from net_skill.errors import InputError
 from net_skill.skills.networking.tracker import DueItem, Tracker
 
@@ -139,9 +139,12 @@ def due_command(
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return
     if not items:
-        stdout.print(f"nothing due by {day.isoformat()} + {days} days", markup=False)
+        stdout.print(
+            f"nothing due by {day.isoformat()} + {days} days", markup=False, soft_wrap=True
+        )
         return
-    stdout.print("\n".join(_due_line(item, day) for item in items), markup=False, highlight=False)
+    lines = "\n".join(_due_line(item, day) for item in items)
+    stdout.print(lines, markup=False, highlight=False, soft_wrap=True)
 
 
 def _due_line(item: DueItem, today: date) -> str:
@@ -190,7 +193,7 @@ def import_command(
     found = read_contacts(contacts, today=day)
     with _tracker(db) as tracker:
         report = tracker.import_contacts(found, today=day)
-    skipped = f", {report.skipped} rows without a name skipped" if report.skipped else ""
+    skipped = f", {skipped_rows(report.skipped)}" if report.skipped else ""
     text = (
         f"imported {contacts} ({found.format}): {report.read} people, {report.added} new, "
         f"{report.updated} updated{skipped}"
@@ -220,4 +223,6 @@ def export_command(
     if json_output:
         sys.stdout.write(json.dumps(summary(items, ics)) + "\n")
     elif str(ics) != "-":
-        stdout.print(f"wrote {len(items)} reminders to {ics}", markup=False, highlight=False)
+        stdout.print(
+            f"wrote {len(items)} reminders to {ics}", markup=False, highlight=False, soft_wrap=True
+        )

@@ -17,7 +17,14 @@ from net_skill.contacts._digest import (
     digest_contacts,
     merge_contacts,
 )
-from net_skill.contacts._model import TIE_RANK, Contact, ContactsError, ContactsFile, TieStrength
+from net_skill.contacts._model import (
+    TIE_RANK,
+    Contact,
+    ContactsError,
+    ContactsFile,
+    TieStrength,
+    skipped_rows,
+)
 from net_skill.contacts._names import KnownNames, name_key
 from net_skill.contacts._read import (
     ContactStore,
@@ -50,5 +57,6 @@ __all__ = [
     "rank_contacts",
     "read_contacts",
     "register_store",
+    "skipped_rows",
     "terms_of",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from net_skill.contacts._model import TIE_RANK, Contact, ContactsFile
+from net_skill.contacts._model import TIE_RANK, Contact, ContactsFile, skipped_rows
 from net_skill.contacts._names import KnownNames, name_key
 from net_skill.contacts._select import RECENT_DAYS, Ranked, rank_contacts
 
@@ -195,7 +195,7 @@ def _header(
     reasons: Sequence[str],
 ) -> str:
     where = ", ".join(sources) or "contacts"
-    skip = f" ({skipped:,} rows without a name skipped)" if skipped else ""
+    skip = f" ({skipped_rows(skipped)})" if skipped else ""
     why = f": {'; '.join(reasons)}" if reasons else ""
     return (
         f"Contacts from {where}: {read:,} {'person' if read == 1 else 'people'} read{skip}; "

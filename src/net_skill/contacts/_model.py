@@ -57,6 +57,11 @@ class ContactsFile:
         return self.path.name if self.path is not None else "<contacts>"
 
 
+def skipped_rows(count: int) -> str:
+    """`1 row without a name skipped`, `880 rows without a name skipped`."""
+    return f"{count:,} row{'' if count == 1 else 's'} without a name skipped"
+
+
 class ContactsError(InputError):
     """A contacts source cannot be read: names the file and, where it helps, the line."""
 

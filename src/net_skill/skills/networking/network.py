@@ -8,7 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from net_skill.contacts import TIE_RANK, ContactsDigest
+from net_skill.contacts import TIE_RANK, ContactsDigest, skipped_rows
 from net_skill.skills.networking.models import Strength
 
 _BY_RANK: dict[int, Strength] = {rank: s for s, rank in TIE_RANK.items()}
@@ -29,7 +29,7 @@ class NetworkSummary(BaseModel):
 
     @property
     def sentence(self) -> str:
-        skipped = f" ({self.skipped:,} rows without a name skipped)" if self.skipped else ""
+        skipped = f" ({skipped_rows(self.skipped)})" if self.skipped else ""
         why = f": {'; '.join(self.reasons)}" if self.reasons else ""
         return (
             f"{self.read:,} contacts read{skipped}, {self.considered:,} considered relevant, "
