@@ -86,5 +86,8 @@ def remind_command(plan: PlanArg, ics: IcsOpt, json_output: JsonOpt = False) -> 
             f"{n} {k.replace('_', ' ')}" for k, n in Counter(i.kind for i in items).items()
         )
         stdout.print(
-            f"wrote {len(items)} reminders to {ics} ({kinds})", markup=False, highlight=False
+            f"wrote {len(items)} reminders to {ics} ({kinds})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
