@@ -169,6 +169,13 @@ def test_run_with_a_bad_contacts_file_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_run_db_must_be_a_tracker(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Dana Okafor - group PM at Fabrikam\n")
+    result = runner.invoke(app, ["run", SITUATION, "--db", str(notes), "--dry-run"])
+    assert result.exit_code == 2 and "not a tracker file" in result.stderr
+
+
 def test_run_without_a_tracker_says_how_to_start_one() -> None:
     result = runner.invoke(app, ["run", SITUATION, "--tracker", "--dry-run"])
     assert result.exit_code == 2 and "track add" in result.stderr

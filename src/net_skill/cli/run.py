@@ -150,6 +150,8 @@ def run_command(
     day = parse_today(today)
     # Check the input and the skill before choosing a backend (which may load a model).
     digest = _read_network(contacts, db if db is not None else tracker, text, day)
+    # The model gets the bounded digest; digest.known_names (everyone read) is for
+    # RunInputs.known_names once the runner takes it (see docs/network.md, "Wiring").
     contacts_text = validate_contacts(digest.text if digest else None)
     loaded = resolve_skill(skill)
     if dry_run:
@@ -256,7 +258,10 @@ def _read_network(
                 f"no tracker{where} yet: start one with `net-skill track add PLAN.json` "
                 "or `net-skill track import CONTACTS_FILE`"
             )
-        sources.append(read_contacts(path, today=day))
+        kept_file = read_contacts(path, today=day)
+        if kept_file.format != "tracker":
+            raise InputError(f"{path}: not a tracker file (`net-skill track` makes one)")
+        sources.append(kept_file)
     if not sources:
         return None
     digest = digest_contacts(sources, situation, today=day)
