@@ -24,8 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
-from net_skill.contacts import Contact, ContactsDigest, ContactsFile, digest_contacts, name_key
-from net_skill.contacts import estimate_tie as estimate_file_tie
+from net_skill.contacts import ContactsDigest, ContactsFile, digest_contacts, name_key
 from net_skill.contacts import merge_contacts as merge_sources
 from net_skill.skills.networking._tracker_db import (
     TrackerError,
@@ -33,6 +32,25 @@ from net_skill.skills.networking._tracker_db import (
     connect,
     default_tracker_path,
     transaction,
+)
+from net_skill.skills.networking._tracker_rows import (
+    AddReport,
+    DoneReport,
+    DueItem,
+    DueKind,
+    ImportReport,
+    LogReport,
+    PersonRow,
+    PlanPerson,
+    action_item,
+    action_reminder,
+    as_contact,
+    due_date,
+    filled,
+    import_row,
+    iso,
+    parse_date,
+    people_of,
 )
 from net_skill.skills.networking.models import Strength
 from net_skill.skills.networking.network import refine_strength
@@ -63,121 +81,7 @@ __all__ = [
     "default_tracker_path",
 ]
 
-DueKind = Literal["keep_in_touch", "reactivate", "send_outreach", "follow_up", "thank_you"]
 KEEP_IN_TOUCH_KINDS = ("keep_in_touch", "touch_point", "reactivate")
-
-
-@dataclass(frozen=True)
-class AddReport:
-    plan_id: str
-    added: bool
-    """False: this plan was added before, and nothing changed."""
-    people_added: int = 0
-    people_updated: int = 0
-    actions_added: int = 0
-
-
-@dataclass(frozen=True)
-class LogReport:
-    who: str
-    on: date
-    strength: Strength
-    due_on: date
-    created: bool = False
-    thank_you_due: date | None = None
-
-
-@dataclass(frozen=True)
-class DoneReport:
-    who: str
-    kind: DueKind
-    on: date
-    next_due: date | None = None
-    """For a keep-in-touch item: the next due date; for an outreach: the follow-up's."""
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    source: str
-    read: int
-    added: int
-    updated: int
-    skipped: int
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """Something to do for someone, and why."""
-
-    kind: DueKind
-    who: str
-    on: date
-    why: str
-    strength: Strength
-    latest: date | None = None
-    last_contact: date | None = None
-    action_id: int | None = None
-
-    def in_days(self, today: date) -> int:
-        """Days until it is due (negative: overdue)."""
-        return (self.on - today).days
-
-    def to_json(self, today: date) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "who": self.who,
-            "on": self.on.isoformat(),
-            "latest": self.latest.isoformat() if self.latest else None,
-            "in_days": self.in_days(today),
-            "why": self.why,
-            "strength": self.strength,
-            "last_contact": self.last_contact.isoformat() if self.last_contact else None,
-            "action_id": self.action_id,
-        }
-
-
-@dataclass
-class _PlanPerson:
-    name: str
-    about: str = ""
-    strength: Strength = "weak"
-    reason: str = ""
-    kept: bool = False
-    """In the plan's Step 7: kept in touch at a cadence."""
-    planned_on: date | None = None
-
-
-@dataclass(frozen=True)
-class _Person:
-    id: int
-    key: str
-    name: str
-    base_strength: Strength
-    strength: Strength
-    cadence_days: int | None
-    last_contact: date | None
-    due_on: date | None
-    planned_on: date | None
-    about: str
-    reason: str
-    revision: int
-
-    @classmethod
-    def of(cls, row: sqlite3.Row) -> _Person:
-        return cls(
-            id=row["id"],
-            key=row["key"],
-            name=row["name"],
-            base_strength=row["base_strength"],
-            strength=row["strength"],
-            cadence_days=row["cadence_days"],
-            last_contact=_date(row["last_contact"]),
-            due_on=_date(row["due_on"]),
-            planned_on=_date(row["planned_on"]),
-            about=row["about"],
-            reason=row["reason"],
-            revision=row["revision"],
-        )
 
 
 P = ParamSpec("P")
@@ -195,14 +99,6 @@ def _guarded(method: Callable[Concatenate[Tracker, P], R]) -> Callable[Concatena
             raise broken(self.path, exc) from None
 
     return wrapper  # type: ignore[return-value]  # functools.wraps' type, same signature
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 @dataclass
@@ -249,7 +145,7 @@ class Tracker:
             )
             added = updated = 0
             ids: dict[str, int] = {}
-            for key, person in _people_of(plan).items():
+            for key, person in people_of(plan).items():
                 person_id, state = self._upsert_plan_person(key, person, plan.today)
                 ids[key] = person_id
                 added += state == "added"
@@ -258,7 +154,7 @@ class Tracker:
         return AddReport(plan_id, True, added, updated, actions)
 
     def _upsert_plan_person(
-        self, key: str, person: _PlanPerson, today: date
+        self, key: str, person: PlanPerson, today: date
     ) -> tuple[int, Literal["added", "updated", "same"]]:
         row = self._person_by_key(key)
         if row is None:
@@ -275,8 +171,8 @@ class Tracker:
                     person.strength,
                     cadence,
                     person.reason,
-                    _iso(person.planned_on),
-                    _iso(person.planned_on) if cadence else None,
+                    iso(person.planned_on),
+                    iso(person.planned_on) if cadence else None,
                     today.isoformat(),
                 ),
             )
@@ -292,8 +188,8 @@ class Tracker:
             "strength": strength,
             "cadence_days": cadence,
             "reason": person.reason or row.reason,
-            "planned_on": _iso(planned),
-            "due_on": _iso(_due(last, cadence, planned)),
+            "planned_on": iso(planned),
+            "due_on": iso(due_date(last, cadence, planned)),
         }
         return row.id, "updated" if self._update_person(row, values, "plan") else "same"
 
@@ -313,8 +209,8 @@ class Tracker:
                     plan_id,
                     item.kind,
                     plan.today.isoformat(),
-                    _iso(item.start) if dated else None,
-                    _iso(item.end),
+                    iso(item.start) if dated else None,
+                    iso(item.end),
                     item.reason,
                     item.details,
                 )
@@ -371,7 +267,7 @@ class Tracker:
             thank_you_due = self._conversation(row, on) if conversation else None
         return LogReport(row.name, on, strength, due, created, thank_you_due)
 
-    def _conversation(self, row: _Person, on: date) -> date:
+    def _conversation(self, row: PersonRow, on: date) -> date:
         """Date the thank-you to `row` (creating one if no plan asked for it), close outreach."""
         deadline = thank_you_deadline(on)
         updated = self.conn.execute(
@@ -389,7 +285,7 @@ class Tracker:
                     row.id,
                     on.isoformat(),
                     on.isoformat(),
-                    _iso(item.end),
+                    iso(item.end),
                     item.reason,
                     item.details,
                 ),
@@ -401,14 +297,14 @@ class Tracker:
         )
         return deadline
 
-    def _add_person(self, name: str, on: date) -> _Person:
+    def _add_person(self, name: str, on: date) -> PersonRow:
         cursor = self.conn.execute(
             "INSERT INTO person (key, name, base_strength, strength_from, strength, source,"
             " added_on) VALUES (?, ?, 'weak', 'log', 'weak', 'log', ?)",
             (name_key(name), " ".join(name.split()), on.isoformat()),
         )
         row = self.conn.execute("SELECT * FROM person WHERE id = ?", (cursor.lastrowid,))
-        return _Person.of(row.fetchone())
+        return PersonRow.of(row.fetchone())
 
     def _log_facts(self, person_id: int, today: date) -> tuple[date | None, int]:
         """The last interaction on or before `today`, and how many in the year before it."""
@@ -418,7 +314,7 @@ class Tracker:
             " WHERE person_id = ? AND on_date <= ?",
             (year_ago, person_id, today.isoformat()),
         ).fetchone()
-        return _date(last), int(count or 0)
+        return parse_date(last), int(count or 0)
 
     # -- what is due ----------------------------------------------------------------------
 
@@ -435,7 +331,7 @@ class Tracker:
             )
         ]
         items += [
-            _action_item(row)
+            action_item(row)
             for row in self.conn.execute(
                 "SELECT a.id, a.kind, a.on_date, a.latest, a.note, p.name, p.strength,"
                 " p.last_contact FROM action a JOIN person p ON p.id = a.person_id"
@@ -449,7 +345,7 @@ class Tracker:
     @staticmethod
     def _keep_in_touch_item(row: sqlite3.Row) -> DueItem:
         strength: Strength = row["strength"]
-        last = _date(row["last_contact"])
+        last = parse_date(row["last_contact"])
         kind: DueKind = "reactivate" if strength == "dormant" else "keep_in_touch"
         since = f"last contact {last.isoformat()}" if last else "nothing logged yet"
         reason = f"; {row['reason']}" if row["reason"] else ""
@@ -536,9 +432,9 @@ class Tracker:
                 key = name_key(contact.name)
                 row = existing.get(key)
                 if row is None:
-                    new_rows.append(_import_row(key, contact, found.label, today))
+                    new_rows.append(import_row(key, contact, found.label, today))
                 else:
-                    update = _filled(row, contact)
+                    update = filled(row, contact)
                     if update is not None:
                         updates.append(update)
             conn.executemany(
@@ -563,7 +459,7 @@ class Tracker:
             " AND i.on_date > ? AND i.on_date <= ?) AS in_year FROM person p ORDER BY p.id",
             (year_ago, today.isoformat()),
         )
-        people = tuple(_as_contact(row, today) for row in rows)
+        people = tuple(as_contact(row, today) for row in rows)
         goal = self.conn.execute("SELECT goal FROM plan ORDER BY today DESC LIMIT 1").fetchone()
         return ContactsFile(self.path, "tracker", people, goal=goal["goal"] if goal else "")
 
@@ -613,7 +509,7 @@ class Tracker:
             " AND (a.done_on IS NULL OR a.done_on >= ?) ORDER BY a.on_date, a.id",
             (until, until, (today - timedelta(days=30)).isoformat()),
         ):
-            items.append(_action_reminder(row))
+            items.append(action_reminder(row))
         return items
 
     # -- helpers --------------------------------------------------------------------------
@@ -626,11 +522,11 @@ class Tracker:
         except sqlite3.DatabaseError as exc:
             raise broken(self.path, exc) from None
 
-    def _person_by_key(self, key: str) -> _Person | None:
+    def _person_by_key(self, key: str) -> PersonRow | None:
         row = self.conn.execute("SELECT * FROM person WHERE key = ?", (key,)).fetchone()
-        return _Person.of(row) if row else None
+        return PersonRow.of(row) if row else None
 
-    def _find(self, name: str, *, missing_ok: bool = False) -> _Person | None:
+    def _find(self, name: str, *, missing_ok: bool = False) -> PersonRow | None:
         """The one person `name` means: the exact name, else the only one whose name has all
         its words (`Dana` for Dana Okafor). Several or none: `TrackerError` (or None)."""
         key = name_key(name)
@@ -644,7 +540,7 @@ class Tracker:
             "SELECT * FROM person WHERE key LIKE ? ESCAPE '\\' LIMIT 200",
             ("%" + max(words, key=len).replace("%", "\\%").replace("_", "\\_") + "%",),
         ).fetchall()
-        matches = [_Person.of(r) for r in rows if set(words) <= set(r["key"].split())]
+        matches = [PersonRow.of(r) for r in rows if set(words) <= set(r["key"].split())]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -660,7 +556,7 @@ class Tracker:
         )
 
     def _update_person(
-        self, row: _Person, values: dict[str, Any], strength_from: str | None
+        self, row: PersonRow, values: dict[str, Any], strength_from: str | None
     ) -> bool:
         current = self.conn.execute(
             f"SELECT {', '.join(values)} FROM person WHERE id = ?", (row.id,)
@@ -675,124 +571,3 @@ class Tracker:
             (*values.values(), row.id),
         )
         return True
-
-
-def _people_of(plan: NetworkingPlan) -> dict[str, _PlanPerson]:
-    """Everyone a plan names or describes: audited contacts, targets, tracked relationships."""
-    people: dict[str, _PlanPerson] = {}
-
-    def person(name: str) -> _PlanPerson:
-        return people.setdefault(name_key(name), _PlanPerson(name=" ".join(name.split())))
-
-    for contact in plan.audit.contacts:
-        if contact.name:
-            found = person(contact.name)
-            found.about, found.strength = contact.description, contact.strength
-    for target in plan.targets.targets:
-        found = person(target.label)
-        found.about = found.about or target.profile
-    for relationship in plan.maintenance.relationships:
-        found = person(relationship.person)
-        found.strength, found.reason = relationship.strength, relationship.reason_to_reach_out
-        found.kept = True
-    for action in plan.schedule:
-        if action.action in KEEP_IN_TOUCH and name_key(action.who) in people:
-            people[name_key(action.who)].planned_on = action.on
-    return people
-
-
-def _due(last: date | None, cadence: int | None, planned: date | None) -> date | None:
-    """Last interaction plus cadence; before any, the planned touch-point; not kept: none."""
-    if cadence is None:
-        return None
-    return last + timedelta(days=cadence) if last else planned
-
-
-def _action_item(row: sqlite3.Row) -> DueItem:
-    return DueItem(
-        kind=row["kind"],
-        who=row["name"],
-        on=date.fromisoformat(row["on_date"]),
-        why=row["note"] or row["kind"].replace("_", " "),
-        strength=row["strength"],
-        latest=_date(row["latest"]),
-        last_contact=_date(row["last_contact"]),
-        action_id=row["id"],
-    )
-
-
-def _action_reminder(row: sqlite3.Row) -> Reminder:
-    on = _date(row["on_date"])
-    return Reminder(
-        uid=row["uid"],
-        kind=row["kind"],
-        who=row["name"],
-        reason=row["note"],
-        start=on or date.fromisoformat(row["plan_day"]),
-        end=_date(row["latest"]),
-        details=row["draft"],
-        done_on=_date(row["done_on"]),
-        sequence=row["revision"],
-    )
-
-
-def _lines(values: Sequence[str]) -> str:
-    return "\n".join(values)
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(v for v in value.split("\n") if v)
-
-
-def _import_row(key: str, contact: Contact, source: str, today: date) -> tuple[Any, ...]:
-    tie = estimate_file_tie(contact, today)
-    return (
-        key,
-        contact.name,
-        contact.note,
-        contact.company,
-        contact.title,
-        _lines(contact.emails),
-        _lines(contact.labels),
-        _iso(contact.connected_on),
-        tie,
-        tie,
-        source,
-        today.isoformat(),
-    )
-
-
-def _filled(row: sqlite3.Row, contact: Contact) -> tuple[Any, ...] | None:
-    """The update that fills what `row` lacks from `contact`, or None when nothing is new."""
-    emails = _lines(tuple(dict.fromkeys((*_split(row["emails"]), *contact.emails))))
-    labels = _lines(tuple(dict.fromkeys((*_split(row["labels"]), *contact.labels))))
-    values = (
-        row["company"] or contact.company,
-        row["title"] or contact.title,
-        emails,
-        labels,
-        row["connected_on"] or _iso(contact.connected_on),
-    )
-    current = (row["company"], row["title"], row["emails"], row["labels"], row["connected_on"])
-    return (*values, row["id"]) if values != current else None
-
-
-def _as_contact(row: sqlite3.Row, today: date) -> Contact:
-    connected = _date(row["connected_on"])
-    last = _date(row["last_contact"])
-    base: Strength = row["base_strength"]
-    if row["strength_from"] == "file":  # what the file says, judged as of today
-        base = estimate_file_tie(Contact(row["name"], connected_on=connected), today)
-    about, reason = row["about"], row["reason"]
-    note = "; ".join(p for p in (about, f"reach out: {reason}" if reason else "") if p)
-    return Contact(
-        name=row["name"],
-        company=row["company"],
-        title=row["title"],
-        emails=_split(row["emails"]),
-        labels=_split(row["labels"]),
-        connected_on=connected,
-        note=note,
-        last_contact=last if last and last <= today else None,
-        tie=refine_strength(base, last if last and last <= today else None, row["in_year"], today),
-    )
