@@ -57,6 +57,9 @@ class RunStarted(_Event):
     today: str
     situation: str
     contacts: str | None = None
+    known_names: list[str] = Field(default_factory=list)
+    """Everyone in the contacts file or tracker (the model saw only `contacts`)."""
+    contacts_summary: dict[str, Any] = Field(default_factory=dict)
     max_reasks: int = 2
     token_budget: int | None = None
     max_cost_usd: float | None = None

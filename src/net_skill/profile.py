@@ -56,6 +56,9 @@ class RunInputs:
     """Everyone in the user's contacts file or tracker, of whom `contacts` shows only a bounded
     selection: these names count as known too (`name in known_names`; see
     `net_skill.contacts.KnownNames`, which folds case and accents)."""
+    contacts_summary: Mapping[str, Any] | None = None
+    """How `contacts` was chosen from a larger file (`ContactsDigest.summary()`): sources,
+    counts read and considered, why, and the names listed."""
 
     @property
     def source_text(self) -> str:

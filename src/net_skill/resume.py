@@ -18,6 +18,7 @@ from net_skill._sync import synchronous
 from net_skill.backends.base import Backend
 from net_skill.backends.registry import backend_from_description
 from net_skill.chain import chain_steps
+from net_skill.contacts import KnownNames
 from net_skill.errors import InputError
 from net_skill.events import Event, RunStarted, StepFinished, spent
 from net_skill.execute import (
@@ -62,7 +63,13 @@ def load_resume_state(
         raise InputError(
             f"{recorder.run_dir}: the recorded date {start.today!r} is not valid"
         ) from None
-    inputs = RunInputs(situation=start.situation, contacts=start.contacts, today=today)
+    inputs = RunInputs(
+        situation=start.situation,
+        contacts=start.contacts,
+        today=today,
+        known_names=KnownNames(start.known_names) if start.known_names else (),
+        contacts_summary=start.contacts_summary or None,
+    )
     chosen = backend if backend is not None else backend_from_description(start.backend)
     style = start.options.get("prompt_style")
     prompts = RunPrompts.prepare(

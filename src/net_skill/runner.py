@@ -21,6 +21,7 @@ from net_skill._sync import synchronous
 from net_skill.backends.base import Backend
 from net_skill.backends.registry import create_backend
 from net_skill.chain import chain_steps
+from net_skill.contacts import ContactsDigest
 from net_skill.declared import declared_input_text
 from net_skill.errors import InputError
 from net_skill.events import RunStarted
@@ -118,8 +119,22 @@ class RunOptions:
             raise InputError(f"max_cost_usd must be 0 or more, not {self.max_cost_usd}")
 
 
-def run_inputs(situation: str, contacts: str | None, today: date | None) -> RunInputs:
+Contacts = str | ContactsDigest | None
+"""A contacts list as text, or a digest of a contacts file (`net_skill.contacts`): the model
+sees its bounded text, everyone in the file counts as known, and the plan says how the shown
+people were chosen."""
+
+
+def run_inputs(situation: str, contacts: Contacts, today: date | None) -> RunInputs:
     """Checked and cleaned user input (raises `InputError`)."""
+    if isinstance(contacts, ContactsDigest):
+        return RunInputs(
+            situation=validate_situation(situation),
+            contacts=validate_contacts(contacts.text),
+            today=today or date.today(),
+            known_names=contacts.known_names,
+            contacts_summary=contacts.summary(),
+        )
     return RunInputs(
         situation=validate_situation(situation),
         contacts=validate_contacts(contacts),
@@ -166,6 +181,8 @@ def prepare_run(
                 today=inputs.today.isoformat(),
                 situation=inputs.situation,
                 contacts=inputs.contacts,
+                known_names=sorted(inputs.known_names),
+                contacts_summary=dict(inputs.contacts_summary or {}),
                 max_reasks=options.max_reasks,
                 token_budget=options.token_budget,
                 max_cost_usd=options.max_cost_usd,
@@ -211,7 +228,7 @@ async def arun_skill(
     output_dir: str | Path | None = None,
     record: bool = True,
     max_reasks: int = DEFAULT_MAX_REASKS,
-    contacts: str | None = None,
+    contacts: Contacts = None,
     on_progress: ProgressCallback | None = None,
     max_concurrency: int | None = None,
     token_budget: int | None = None,
@@ -270,7 +287,7 @@ def render_run_prompts(
     situation: str,
     *,
     skill: SkillArg = None,
-    contacts: str | None = None,
+    contacts: Contacts = None,
     backend: Backend | None = None,
     prompt_style: str | None = None,
 ) -> list[RenderedPrompt]:

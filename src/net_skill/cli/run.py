@@ -150,8 +150,6 @@ def run_command(
     day = parse_today(today)
     # Check the input and the skill before choosing a backend (which may load a model).
     digest = _read_network(contacts, db if db is not None else tracker, text, day)
-    # The model gets the bounded digest; digest.known_names (everyone read) is for
-    # RunInputs.known_names once the runner takes it (see docs/network.md, "Wiring").
     contacts_text = validate_contacts(digest.text if digest else None)
     loaded = resolve_skill(skill)
     if dry_run:
@@ -176,7 +174,7 @@ def run_command(
             output_dir=output,
             record=not no_record,
             max_reasks=max_reasks,
-            contacts=contacts_text,
+            contacts=digest,
             on_progress=progress,
             token_budget=token_budget,
             prompt_style=prompt_style,

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from net_skill.contacts._model import TIE_RANK, Contact, ContactsFile, skipped_rows
 from net_skill.contacts._names import KnownNames, name_key
@@ -54,6 +55,18 @@ class ContactsDigest:
     """Why those people: one short phrase per kind of match, with counts."""
     sources: tuple[str, ...]
     """Each source as `file name (layout)`."""
+
+    def summary(self) -> dict[str, Any]:
+        """The counts and reasons as plain data (what a run records and its plan reports)."""
+        return {
+            "sources": list(self.sources),
+            "read": self.read,
+            "skipped": self.skipped,
+            "considered": self.considered,
+            "listed": len(self.listed),
+            "reasons": list(self.reasons),
+            "listed_names": [r.contact.name for r in self.listed],
+        }
 
 
 def merge_contacts(files: Iterable[ContactsFile]) -> list[Contact]:

@@ -39,15 +39,7 @@ class NetworkSummary(BaseModel):
 
 def network_summary(digest: ContactsDigest) -> NetworkSummary:
     """The plan's record of a contacts digest (`net_skill.contacts.digest_contacts`)."""
-    return NetworkSummary(
-        sources=list(digest.sources),
-        read=digest.read,
-        skipped=digest.skipped,
-        considered=digest.considered,
-        listed=len(digest.listed),
-        reasons=list(digest.reasons),
-        listed_names=[r.contact.name for r in digest.listed],
-    )
+    return NetworkSummary.model_validate(digest.summary())
 
 
 LOST_TOUCH_DAYS = 730

@@ -34,6 +34,7 @@ from net_skill.skills.networking.models import (
     NetworkAudit,
     TargetList,
 )
+from net_skill.skills.networking.network import NetworkSummary
 from net_skill.skills.networking.plan import (
     NETWORKING_FIELDS,
     NetworkingPlan,
@@ -139,6 +140,8 @@ class NetworkingProfile(SkillProfile):
         context: dict[str, Any] = {"source_text": inputs.source_text}
         if inputs.known_names:
             context["known_names"] = inputs.known_names
+        if inputs.contacts_summary:
+            context["listed_names"] = list(inputs.contacts_summary.get("listed_names") or ())
         count = target_count_of(outputs)
         if count is not None:
             context["target_count"] = count
@@ -157,7 +160,9 @@ class NetworkingProfile(SkillProfile):
         name or a dangling target impossible rather than merely rejected (a small model
         otherwise repeats the same mistake through every re-ask). Validators still check both.
         """
-        names = tuple(p.name for p in named_people(str(context.get("source_text", ""))))
+        listed = [str(n) for n in context.get("listed_names") or ()]
+        found = [p.name for p in named_people(str(context.get("source_text", "")))]
+        names = tuple(dict.fromkeys([*found, *listed]))
         count = context.get("target_count")
         people = tuple(context.get("people") or ())
         return _narrowed(spec.output_type, names, count if isinstance(count, int) else None, people)
@@ -188,12 +193,14 @@ class NetworkingProfile(SkillProfile):
             for number, step_paths in sorted((unanswered or {}).items())
             for path in step_paths
         ]
+        summary = inputs.contacts_summary
         return build_networking_plan(
             outputs,
             situation=inputs.situation,
             today=inputs.today,
             skill_id=skill.id,
             unanswered=paths,
+            network_summary=NetworkSummary.model_validate(summary) if summary else None,
         )
 
     @override
