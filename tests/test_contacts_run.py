@@ -47,7 +47,7 @@ def test_a_digest_makes_every_contact_known_and_the_plan_reports_the_selection(
     assert plan.audit.contacts[0].name == listed
     assert "audit.contacts[0].name" not in plan.unanswered  # (the fake's other names are not)
     assert plan.network_summary is not None
-    assert plan.network_summary.read == digest.read == 2000
+    assert plan.network_summary.read == digest.read and digest.read + digest.skipped == 2000
     assert plan.network_summary.listed == len(digest.listed)
     assert result.run_dir is not None
     state = load_resume_state(result.run_dir, backend=FakeBackend(), on_progress=None)
