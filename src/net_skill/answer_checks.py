@@ -49,5 +49,6 @@ def degenerate_values(plan: Plan) -> list[QualityProblem]:
     """The degenerate values a reader of `plan` would see (the situation as source text).
 
     Empty values are not among them: they are shown as "(no usable answer)"."""
-    problems = inspect_output(plan.written(), QualityContext(source_text=plan.situation))
+    context = QualityContext.from_schema(type(plan).model_json_schema(), source_text=plan.situation)
+    problems = inspect_output(plan.written(), context)
     return [p for p in problems if p.value.strip()]

@@ -185,7 +185,7 @@ class CompactStyle(PromptStyle):
     """A short question per step, with a worked example of its answer as an earlier turn."""
 
     name = "compact"
-    limits = AnswerLimits(max_items=3, max_length=220)
+    limits = AnswerLimits(max_items=3, max_length=160)
 
     def system(self, context: StyleContext, *, room: int | None) -> str:
         blocks = "<situation>" + (", <contacts>" if context.inputs.contacts else "")

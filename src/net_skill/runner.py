@@ -42,7 +42,6 @@ from net_skill.resume import aresume_run, resume_run
 from net_skill.situation import validate_contacts, validate_situation
 from net_skill.skill import Skill
 from net_skill.spend import guarded
-from net_skill.structured import DEFAULT_MAX_REASKS
 
 __all__ = [
     "ProgressCallback",
@@ -95,7 +94,8 @@ def resolve_skill(skill: SkillArg) -> Skill:
 class RunOptions:
     """How a run is carried out (recorded, and kept by resume)."""
 
-    max_reasks: int = DEFAULT_MAX_REASKS
+    max_reasks: int | None = None
+    """Re-asks per step after an unusable answer; None: the backend's own default."""
     token_budget: int | None = None
     max_concurrency: int | None = None
     prompt_style: str | None = None
@@ -107,7 +107,7 @@ class RunOptions:
     allow_unknown_cost: bool = False
 
     def check(self) -> None:
-        if self.max_reasks < 0:
+        if self.max_reasks is not None and self.max_reasks < 0:
             raise InputError(f"max_reasks must be 0 or more, not {self.max_reasks}")
         if self.samples is not None and not 1 <= self.samples <= MAX_SAMPLES:
             raise InputError(f"samples must be from 1 to {MAX_SAMPLES}, not {self.samples}")
@@ -163,6 +163,7 @@ def prepare_run(
     chosen = backend if backend is not None else create_backend()
     chosen = guarded(chosen, options.max_cost_usd, allow_unknown_cost=options.allow_unknown_cost)
     samples = options.samples or chosen.default_samples
+    reasks = options.max_reasks if options.max_reasks is not None else chosen.default_max_reasks
     prompts = RunPrompts.prepare(loaded, profile, inputs, steps, chosen, style=options.prompt_style)
     recorder = None
     if record:
@@ -183,7 +184,7 @@ def prepare_run(
                 contacts=inputs.contacts,
                 known_names=sorted(inputs.known_names),
                 contacts_summary=dict(inputs.contacts_summary or {}),
-                max_reasks=options.max_reasks,
+                max_reasks=reasks,
                 token_budget=options.token_budget,
                 max_cost_usd=options.max_cost_usd,
                 allow_unknown_cost=options.allow_unknown_cost,
@@ -208,7 +209,7 @@ def prepare_run(
         backend=chosen,
         prompts=prompts,
         recorder=recorder,
-        max_reasks=options.max_reasks,
+        max_reasks=reasks,
         on_progress=on_progress,
         max_concurrency=options.max_concurrency,
         token_budget=options.token_budget,
@@ -227,7 +228,7 @@ async def arun_skill(
     today: date | None = None,
     output_dir: str | Path | None = None,
     record: bool = True,
-    max_reasks: int = DEFAULT_MAX_REASKS,
+    max_reasks: int | None = None,
     contacts: Contacts = None,
     on_progress: ProgressCallback | None = None,
     max_concurrency: int | None = None,

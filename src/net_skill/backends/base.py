@@ -106,6 +106,8 @@ class Backend(ABC):
     """The prompt style that suits this model (`net_skill.prompt_styles`); users may override."""
     default_samples: int = 1
     """Candidates drawn per step by default (verifier-guided sampling); users may override."""
+    default_max_reasks: int = 2
+    """Re-asks per step after an unusable answer, by default; users may override."""
     is_remote: bool = False
 
     @abstractmethod

@@ -46,7 +46,6 @@ from net_skill.runner import (
     run_skill,
 )
 from net_skill.situation import validate_contacts, validate_situation
-from net_skill.structured import DEFAULT_MAX_REASKS
 
 SituationArg = Annotated[
     str, typer.Argument(help='Who you are and what you want; "-" reads it from standard input.')
@@ -56,7 +55,12 @@ OutputOpt = Annotated[
 ]
 NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Write no run folder.")]
 ReasksOpt = Annotated[
-    int, typer.Option("--max-reasks", min=0, help="Re-asks per step after invalid output.")
+    int | None,
+    typer.Option(
+        "--max-reasks",
+        min=0,
+        help="Re-asks per step after an unusable answer (default: 2; 1 on the embedded model).",
+    ),
 ]
 ContactsOpt = Annotated[
     Path | None,
@@ -131,7 +135,7 @@ def run_command(
     today: TodayOpt = None,
     output: OutputOpt = None,
     no_record: NoRecordOpt = False,
-    max_reasks: ReasksOpt = DEFAULT_MAX_REASKS,
+    max_reasks: ReasksOpt = None,
     contacts: ContactsOpt = None,
     tracker: TrackerOpt = False,
     db: DbOpt = None,

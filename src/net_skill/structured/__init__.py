@@ -47,7 +47,7 @@ from net_skill.structured.answers import (
     inspect_data,
     inspect_text,
 )
-from net_skill.structured.paths import show_path, sub_schema
+from net_skill.structured.paths import JsonPath, has_path, set_at, show_path, sub_schema
 from net_skill.structured.repair import (
     degrade,
     drop_extras,
@@ -134,6 +134,8 @@ class _Call(Generic[T]):
         self.backend = backend
         self.system = system
         self.conversation = conversation
+        self.question = conversation[-1]
+        """The question itself (the last message before any re-ask)."""
         self.output_type = output_type
         self.schema = schema
         self.name = name
@@ -146,6 +148,8 @@ class _Call(Generic[T]):
         self.degrading = degrading
         self.emit = emit
         self.attempts: list[AttemptRecord] = []
+        self.given_up: set[JsonPath] = set()
+        """Values a field repair asked for and still got unusable: not asked for again."""
         self.cost: float | None = 0.0
         self.model = ""
 
@@ -292,8 +296,10 @@ async def complete_structured(
             break
         if repair == "whole" or current.inspection.root_failed:
             current = await _reask_whole(call, current, reask)
-        else:
+        elif any(p.path not in call.given_up for p in current.inspection.problems):
             current = await _repair_fields(call, current, reask)
+        else:
+            break
     inspection = current.inspection
     unanswered: list[str] = []
     value = inspection.value if inspection.ok else None
@@ -366,8 +372,8 @@ async def _reask_whole(call: _Call[T], current: _Candidate[T], reask: int) -> _C
 async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> _Candidate[T]:
     problems = current.inspection.problems
     data = drop_extras(current.inspection.data, problems)
-    targets = repair_targets(problems)
-    if not targets:  # only extra keys: dropping them is the whole repair
+    targets = [p for p in repair_targets(problems) if p not in call.given_up]
+    if not targets:  # only extra keys, or values already asked for twice: nothing to ask
         return _Candidate(json.dumps(data, ensure_ascii=False), call.inspect_data(data))
     schema = repair_schema(call.schema, targets)
     shown = [
@@ -382,9 +388,16 @@ async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> 
     question = render(
         "repair.j2", problems=shown, keys=[json.dumps(k) for k in schema["properties"]]
     )
+    # The question alone, without any worked example before it: a small model asked to fix a
+    # value copies the example's words into it.
+    # The answer is shown with the failing values taken out, for the same reason.
+    shown_answer = data
+    for path in targets:
+        if has_path(shown_answer, path):
+            shown_answer = set_at(shown_answer, path, None)
     messages = [
-        *call.conversation,
-        Message("assistant", json.dumps(data, ensure_ascii=False)),
+        call.question,
+        Message("assistant", json.dumps(shown_answer, ensure_ascii=False)),
         Message("user", question),
     ]
     text = await call.ask(messages, schema, call.retry_temperature(reask))
@@ -395,4 +408,6 @@ async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> 
     merged = merge_repair(data, answer, targets, call.schema)
     candidate = _Candidate(json.dumps(merged, ensure_ascii=False), call.inspect_data(merged))
     call.judged(candidate.inspection)
+    still = {p.path for p in candidate.inspection.problems}
+    call.given_up |= {path for path in targets if path in still}  # asked again: stop there
     return candidate

@@ -19,6 +19,7 @@ from net_skill.profile import (
     StepSpec,
     WorkedExample,
 )
+from net_skill.prompts import delimit
 from net_skill.skill import Skill
 from net_skill.skills.networking.baseline import SINGLE_PROMPT
 from net_skill.skills.networking.checks import NETWORKING_CRITERIA
@@ -117,7 +118,11 @@ class NetworkingProfile(SkillProfile):
             listed = "; ".join(
                 f"{p.name} ({p.description})" if p.description else p.name for p in people
             )
-            text += f" The situation names: {listed}." if people else " It names nobody."
+            text += (
+                "\nThe people the situation names, in its own words:\n" + delimit(listed, "people")
+                if people
+                else " It names nobody."
+            )
         return text
 
     @override
