@@ -26,7 +26,7 @@ def quality_context(prompts: RunPrompts, request: StepRequest) -> QualityContext
     for example in request.examples:
         examples += [example.situation, example.answer, *example.earlier.values()]
     return QualityContext.from_schema(
-        request.schema,
+        request.full_schema,
         source_text=prompts.inputs.source_text,
         instructions=[s for text in said for s in prompt_instructions(text)],
         skill_items=prompts.skill.steps,

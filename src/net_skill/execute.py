@@ -49,6 +49,8 @@ from net_skill.records import PLAN_JSON_FILE, PLAN_MD_FILE, RunRecorder
 from net_skill.request import RunPrompts, build_request
 from net_skill.skill import Skill
 from net_skill.structured import DEFAULT_MAX_REASKS, complete_structured
+from net_skill.structured.answers import schema_problems
+from net_skill.structured.paths import get_at, has_path, parse_path
 from net_skill.usage import Spend, Usage
 
 
@@ -249,6 +251,8 @@ class _Execution:
                 on_exhausted="raise" if state.strict else "degrade",
                 samples=state.samples,
                 rank=rank,
+                answer_schema=request.full_schema,
+                prepare=request.prepare,
                 on_event=self.sink(step),
             )
         except NetSkillError as exc:
@@ -256,8 +260,9 @@ class _Execution:
             raise
         output = profile.ground(step.number, result.value, inputs, known)
         state.outputs[step.number] = output
-        if result.unanswered:
-            state.unanswered[step.number] = result.unanswered
+        unanswered = still_unanswered(output, result.unanswered, request.full_schema)
+        if unanswered:
+            state.unanswered[step.number] = unanswered
         outcome = StepOutcome(
             step.number,
             step.title,
@@ -277,10 +282,26 @@ class _Execution:
                 usage=UsageModel.of(outcome.usage),
                 cost_usd=outcome.cost_usd,
                 elapsed_s=round(outcome.elapsed_s, 4),
-                unanswered=result.unanswered,
+                unanswered=unanswered,
             )
         )
         self.progress("step_finished", step, f"{outcome.attempts} attempt(s)")
+
+
+def still_unanswered(output: BaseModel, blanked: list[str], schema: dict[str, Any]) -> list[str]:
+    """The values of a grounded output still left empty: those the re-asks gave up on that
+    are still empty where they were, and any the ask schema wants that grounding emptied."""
+    data = output.model_dump(mode="json")
+    paths = [p for p in blanked if _empty_at(data, parse_path(p))]
+    paths += [p.where for p in schema_problems(data, schema) if p.kind == "schema"]
+    return list(dict.fromkeys(paths))
+
+
+def _empty_at(data: Any, path: tuple[str | int, ...]) -> bool:
+    if not has_path(data, path):
+        return False
+    value = get_at(data, path)
+    return value in (None, "", [], {})
 
 
 def retry_message(event: ValidationFailed) -> str:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from net_skill.structured.answers import AnswerCheck
 
 __all__ = [
+    "CodeValue",
     "CriterionSpec",
     "RunInputs",
     "SinglePromptSpec",
@@ -74,6 +75,19 @@ class WorkedExample:
     answer: StepModel
     earlier: Mapping[int, StepModel] = field(default_factory=dict)
     """Outputs of the steps this step depends on, as they were for this example."""
+
+
+@dataclass(frozen=True)
+class CodeValue:
+    """A value of a step's answer that code writes: at `path` (`"*"` for every item of a
+    list), either `value` or what `compute` makes of the object that holds it."""
+
+    path: tuple[str, ...]
+    value: Any = None
+    compute: Callable[[Mapping[str, Any]], Any] | None = None
+
+    def for_item(self, holder: Mapping[str, Any]) -> Any:
+        return self.compute(holder) if self.compute is not None else self.value
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,14 @@ class SkillProfile(ABC):
 
         The result may be shared between calls (cached): treat it as read-only."""
         return spec.schema or schema_of(spec.output_type)
+
+    def code_values(
+        self, number: int, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> Sequence[CodeValue]:
+        """Values of a step's answer that code can write from the skill and the input (the
+        closing questions the skill prescribes, say). A prompt style for small models leaves
+        them out of what it asks; otherwise they fill in what the model left empty."""
+        return ()
 
     def answer_checks(
         self, number: int, inputs: RunInputs, outputs: Mapping[int, BaseModel]

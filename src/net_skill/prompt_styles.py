@@ -97,6 +97,9 @@ class AnswerLimits:
 class PromptStyle(ABC):
     name: str
     limits: AnswerLimits = AnswerLimits()
+    asks_code_owned: bool = True
+    """Whether the model is asked for values code can write (`SkillProfile.code_values`);
+    when not, code writes them, and the model writes less."""
 
     @abstractmethod
     def system(self, context: StyleContext, *, room: int | None) -> str:
@@ -186,6 +189,7 @@ class CompactStyle(PromptStyle):
 
     name = "compact"
     limits = AnswerLimits(max_items=3, max_length=160)
+    asks_code_owned = False
 
     def system(self, context: StyleContext, *, room: int | None) -> str:
         blocks = "<situation>" + (", <contacts>" if context.inputs.contacts else "")

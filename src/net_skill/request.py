@@ -32,7 +32,8 @@ from pydantic import BaseModel
 
 from net_skill.backends.base import Backend, Message
 from net_skill.chain import ChainStep, answer_budget
-from net_skill.profile import RunInputs, SkillProfile, WorkedExample
+from net_skill.code_values import fill_code_values, strip_code_owned
+from net_skill.profile import CodeValue, RunInputs, SkillProfile, WorkedExample
 from net_skill.prompt_styles import (
     AnswerLimits,
     Earlier,
@@ -65,6 +66,19 @@ class StepRequest:
     validation_context: dict[str, Any]
     examples: tuple[WorkedExample, ...] = ()
     """The worked examples the messages show (a copy of one is not an answer)."""
+    answer_schema: dict[str, Any] | None = None
+    """The schema a complete answer is held to, code-written values included (None: `schema`,
+    which is what the model is asked for)."""
+    code_values: tuple[CodeValue, ...] = ()
+    asks_code_owned: bool = True
+
+    @property
+    def full_schema(self) -> dict[str, Any]:
+        return self.answer_schema if self.answer_schema is not None else self.schema
+
+    def prepare(self, data: Any) -> Any:
+        """The parsed answer with the code-written values in place."""
+        return fill_code_values(data, self.code_values, overwrite=not self.asks_code_owned)
 
     @property
     def prompt(self) -> str:
@@ -163,12 +177,19 @@ def build_request(
     room = prompts.window - CONTEXT_MARGIN_TOKENS - budget - prompts.count(prompts.system)
     messages = fit_messages(prompts, step, earlier, guidance, room)
     context = prompts.profile.validation_context(prompts.inputs, known)
-    schema = prompts.profile.answer_schema(step.number, step.spec, context)
+    schema = limited(
+        prompts.profile.answer_schema(step.number, step.spec, context), prompts.style.limits
+    )
+    values = tuple(prompts.profile.code_values(step.number, prompts.inputs, known))
+    asked = schema if prompts.style.asks_code_owned else strip_code_owned(schema, values)
     return StepRequest(
         step=step,
         system=prompts.system,
         messages=messages,
-        schema=limited(schema, prompts.style.limits),
+        schema=asked,
+        answer_schema=schema,
+        code_values=values,
+        asks_code_owned=prompts.style.asks_code_owned,
         schema_name=step.output_type.__name__,
         max_tokens=budget,
         validation_context=context,

@@ -121,6 +121,8 @@ class _Call(Generic[T]):
         conversation: list[Message],
         output_type: type[T],
         schema: dict[str, Any],
+        answer_schema: dict[str, Any] | None,
+        prepare: Callable[[Any], Any] | None,
         name: str,
         tag: str,
         context: Mapping[str, Any] | None,
@@ -138,6 +140,8 @@ class _Call(Generic[T]):
         """The question itself (the last message before any re-ask)."""
         self.output_type = output_type
         self.schema = schema
+        self.answer_schema = answer_schema if answer_schema is not None else schema
+        self.prepare = prepare or (lambda data: data)
         self.name = name
         self.tag = tag
         self.context = context
@@ -154,13 +158,19 @@ class _Call(Generic[T]):
         self.model = ""
 
     def inspect(self, text: str) -> Inspection[T]:
-        return inspect_text(
-            text, self.output_type, schema=self.schema, context=self.context, checks=self.checks
-        )
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            return inspect_text(text, self.output_type, schema=None, context=None)
+        return self.inspect_data(data)
 
     def inspect_data(self, data: Any) -> Inspection[T]:
         return inspect_data(
-            data, self.output_type, schema=self.schema, context=self.context, checks=self.checks
+            self.prepare(data),
+            self.output_type,
+            schema=self.answer_schema,
+            context=self.context,
+            checks=self.checks,
         )
 
     async def ask(
@@ -265,12 +275,16 @@ async def complete_structured(
     on_exhausted: Literal["raise", "degrade"] = "raise",
     samples: int = 1,
     rank: Callable[[T], float] | None = None,
+    answer_schema: dict[str, Any] | None = None,
+    prepare: Callable[[Any], Any] | None = None,
     on_event: EventSink | None = None,
 ) -> StructuredResult[T]:
     """Ask `backend` for an `output_type`, within `max_reasks` re-asks (see the module doc).
 
     `schema` overrides the JSON schema sent (for example with name fields narrowed to the
-    names in the situation); answers are held to it and validated by `output_type`. Backend
+    names in the situation); answers are held to it (or to `answer_schema`, when the schema
+    sent leaves out values that `prepare` writes into the parsed answer) and validated by
+    `output_type`. Backend
     errors propagate unchanged (a length cut-off counts as a failed attempt when degrading).
     """
     call = _Call(
@@ -279,6 +293,8 @@ async def complete_structured(
         conversation=list(messages) or [Message("user", prompt)],
         output_type=output_type,
         schema=schema if schema is not None else schema_of(output_type),
+        answer_schema=answer_schema,
+        prepare=prepare,
         name=schema_name or output_type.__name__,
         tag=tag,
         context=dict(validation_context) if validation_context is not None else None,

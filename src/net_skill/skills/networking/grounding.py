@@ -12,16 +12,20 @@ fills what needs language (relevance, gaps, reasons).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
 from net_skill.names import candidate_names
 from net_skill.skills.networking.models import (
+    Asks,
+    Contact,
     Maintenance,
     NetworkAudit,
     RelationshipType,
     Strength,
+    Target,
+    TargetList,
 )
 
 _BEFORE = 70
@@ -370,19 +374,61 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
         if known.description and not _shares_words(contact.description, known.description):
             update["description"] = known.description
         contacts.append(contact.model_copy(update=update))
-    return audit.model_copy(update={"contacts": contacts})
+    return audit.model_copy(update={"contacts": _first_of_each(contacts, _contact_key)})
 
 
 def ground_maintenance(maintenance: Maintenance, audit: NetworkAudit | None) -> Maintenance:
-    """Tracked contacts keep the strength the audit gave them."""
-    if audit is None:
-        return maintenance
-    strengths = {c.name or c.description: c.strength for c in audit.contacts}
+    """Each person is tracked once, and a tracked contact keeps the strength the audit gave."""
+    strengths = {c.name or c.description: c.strength for c in audit.contacts} if audit else {}
     relationships = [
         r.model_copy(update={"strength": strengths[r.person]}) if r.person in strengths else r
-        for r in maintenance.relationships
+        for r in _first_of_each(maintenance.relationships, lambda r: _fold(r.person))
     ]
     return maintenance.model_copy(update={"relationships": relationships})
+
+
+def ground_targets(targets: TargetList, audit: NetworkAudit | None) -> TargetList:
+    """Each person is a target once; nobody is reached "via" themselves; a named target whose
+    profile only repeats the name gets the audit's description of that person."""
+    described = {c.name: c.description for c in audit.contacts if c.name} if audit else {}
+    kept: list[Target] = []
+    for target in _first_of_each(targets.targets, lambda t: _fold(t.name or t.profile)):
+        update: dict[str, object] = {}
+        if target.via and target.name and _fold(target.via) == _fold(target.name):
+            update["via"] = None
+        if target.name and _fold(target.profile) in ("", _fold(target.name)):
+            update["profile"] = described.get(target.name, target.profile)
+        kept.append(target.model_copy(update=update) if update else target)
+    return targets.model_copy(update={"targets": kept})
+
+
+def ground_asks(asks: Asks) -> Asks:
+    """One ask of each kind per person."""
+    kept = _first_of_each(asks.asks, lambda a: (a.kind, _fold(a.person)))
+    return asks.model_copy(update={"asks": kept})
+
+
+T = TypeVar("T")
+
+
+def _first_of_each(items: Sequence[T], key: Callable[[T], object]) -> list[T]:
+    seen: set[object] = set()
+    kept = []
+    for item in items:
+        marker = key(item)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        kept.append(item)
+    return kept
+
+
+def _contact_key(contact: Contact) -> str:
+    return _fold(contact.name) if contact.name else f"\0{_fold(contact.description)}"
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
 
 
 def _by_part(facts: dict[str, PersonFacts], name: str) -> PersonFacts | None:

@@ -12,6 +12,7 @@ from typing_extensions import override
 from net_skill.names import constrain_name_fields
 from net_skill.outputs import Plan, StepModel, schema_of
 from net_skill.profile import (
+    CodeValue,
     CriterionSpec,
     RunInputs,
     SinglePromptSpec,
@@ -24,13 +25,16 @@ from net_skill.skill import Skill
 from net_skill.skills.networking.baseline import SINGLE_PROMPT
 from net_skill.skills.networking.checks import NETWORKING_CRITERIA
 from net_skill.skills.networking.grounding import (
+    ground_asks,
     ground_audit,
     ground_maintenance,
+    ground_targets,
     named_people,
 )
 from net_skill.skills.networking.models import (
     NETWORKING_STEP_DEPENDENCIES,
     NETWORKING_STEP_MODELS,
+    Asks,
     Maintenance,
     NetworkAudit,
     TargetList,
@@ -41,6 +45,7 @@ from net_skill.skills.networking.plan import (
     NetworkingPlan,
     build_networking_plan,
 )
+from net_skill.skills.networking.prescribed import prescribed_values
 from net_skill.skills.networking.render import render_networking_markdown
 from net_skill.skills.networking.worked import digest, worked_examples
 from net_skill.structured.paths import prefixed
@@ -178,12 +183,23 @@ class NetworkingProfile(SkillProfile):
     ) -> BaseModel:
         """Relationships, strengths and descriptions of named contacts come from the
         situation's own words; tracked contacts keep the strength the audit gave them."""
+        audit = outputs.get(2)
+        known = audit if isinstance(audit, NetworkAudit) else None
         if isinstance(output, NetworkAudit):
             return ground_audit(output, inputs.source_text)
+        if isinstance(output, TargetList):
+            return ground_targets(output, known)
         if isinstance(output, Maintenance):
-            audit = outputs.get(2)
-            return ground_maintenance(output, audit if isinstance(audit, NetworkAudit) else None)
+            return ground_maintenance(output, known)
+        if isinstance(output, Asks):
+            return ground_asks(output)
         return output
+
+    @override
+    def code_values(
+        self, number: int, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> Sequence[CodeValue]:
+        return prescribed_values(number, outputs)
 
     @override
     def build_plan(

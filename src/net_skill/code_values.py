@@ -1,0 +1,80 @@
+"""Values of an answer that code writes (`SkillProfile.code_values`).
+
+`strip_code_owned(schema, values)` takes them out of the schema a small model is asked to
+follow (fewer tokens to write, fewer chances of junk); `fill_code_values(data, values,
+overwrite=...)` puts them into the parsed answer before it is inspected: always when they were
+not asked for, and otherwise only where the model left the value missing or empty.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from net_skill.profile import CodeValue
+from net_skill.structured.paths import resolve
+
+
+def strip_code_owned(schema: dict[str, Any], values: Sequence[CodeValue]) -> dict[str, Any]:
+    """A copy of `schema` without the properties code writes."""
+    if not values:
+        return schema
+    stripped = copy.deepcopy(schema)
+    for value in values:
+        _strip(stripped, stripped, value.path)
+    return stripped
+
+
+def _strip(root: dict[str, Any], node: Any, path: tuple[str, ...]) -> None:
+    node = resolve(node, root)
+    head, rest = path[0], path[1:]
+    if head == "*":
+        items = node.get("items")
+        if isinstance(items, dict):
+            _strip(root, items, rest)
+        return
+    properties = node.get("properties")
+    if not isinstance(properties, dict) or head not in properties:
+        return
+    if not rest:
+        del properties[head]
+        if isinstance(node.get("required"), list):
+            node["required"] = [r for r in node["required"] if r != head]
+        return
+    _strip(root, properties[head], rest)
+
+
+def fill_code_values(data: Any, values: Sequence[CodeValue], *, overwrite: bool) -> Any:
+    """`data` (parsed JSON) with the code-written values in place."""
+    if not values or not isinstance(data, dict):
+        return data
+    filled = copy.deepcopy(data)
+    for value in values:
+        _fill(filled, value, value.path, overwrite)
+    return filled
+
+
+def _fill(node: Any, value: CodeValue, path: tuple[str, ...], overwrite: bool) -> None:
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for item in node:
+                _fill(item, value, rest, overwrite)
+        return
+    if not isinstance(node, dict):
+        return
+    if rest:
+        _fill(node.get(head), value, rest, overwrite)
+        return
+    if overwrite or _empty(node.get(head)):
+        node[head] = value.for_item(node)
+
+
+def _empty(value: Any) -> bool:
+    return (
+        value is None
+        or value == ""
+        or value == []
+        or (isinstance(value, str) and not value.strip())
+    )
