@@ -327,7 +327,10 @@ async def complete_structured(
                 errors=[p.as_error() for p in inspection.problems],
             )
         value, blanked = degrade(
-            inspection.data, [p.path for p in inspection.problems], output_type, call.context
+            call.prepare(inspection.data if isinstance(inspection.data, dict) else {}),
+            [p.path for p in inspection.problems],
+            output_type,
+            call.context,
         )
         if value is None:
             raise OutputValidationError(

@@ -97,7 +97,7 @@ def outreach_mentions_target(plan: NetworkingPlan) -> CheckOutcome:
                 f"to them: {quote(message.why_you)}",
             )
         )
-    return outcome_of(items, f"e.g. {quote(messages[0].why_you)}")
+    return outcome_of(items, f"e.g. {quote(messages[0].why_you)}" if messages else "")
 
 
 @check
