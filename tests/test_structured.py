@@ -8,6 +8,7 @@ from net_skill.backends.base import Usage
 from net_skill.backends.fake import FakeBackend
 from net_skill.errors import OutputValidationError
 from net_skill.events import Event
+from net_skill.outputs import schema_of
 from net_skill.prompts import delimit, environment, render
 from net_skill.skills.networking.models import Purpose, ValueOffer
 from net_skill.structured import complete_structured
@@ -21,7 +22,7 @@ async def test_valid_first_answer_is_returned_with_usage() -> None:
     )
     assert result.value.primary_goal == "career_exploration"
     assert len(result.attempts) == 1 and result.usage.output_tokens > 0
-    assert backend.calls[0].schema == Purpose.model_json_schema()
+    assert backend.calls[0].schema == schema_of(Purpose)  # the ask schema
     assert backend.calls[0].schema_name == "Purpose"
 
 

@@ -42,8 +42,32 @@ class Plan(BaseModel):
 
 @cache
 def schema_of(output_type: type[BaseModel]) -> dict[str, Any]:
-    """The JSON schema of a model, built once (shared: treat it as read-only)."""
-    return output_type.model_json_schema()
+    """The JSON schema a model is *asked* to answer, built once (shared: read-only).
+
+    This is the model's own schema with the `Asked` minimums applied; the plain
+    `model_json_schema()` (what a saved plan follows, the MCP output schema) keeps them only
+    as an `x-ask` note that JSON Schema validators ignore.
+    """
+    schema: dict[str, Any] = _apply_asks(output_type.model_json_schema())
+    return schema
+
+
+def _apply_asks(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_apply_asks(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    schema = {k: _apply_asks(v) for k, v in node.items() if k != ASK_KEY}
+    ask = node.get(ASK_KEY)
+    if not isinstance(ask, dict):
+        return schema
+    if ask.get("not_null") and isinstance(schema.get("anyOf"), list):
+        options = [o for o in schema["anyOf"] if o.get("type") != "null"]
+        rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+        schema = {**options[0], **rest} if len(options) == 1 else {**rest, "anyOf": options}
+    if isinstance(ask.get("min"), int):
+        schema["minItems" if schema.get("type") == "array" else "minLength"] = ask["min"]
+    return schema
 
 
 @dataclass(frozen=True)
@@ -65,11 +89,13 @@ class Asked:
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         schema = handler(core_schema)
-        if self.not_null and isinstance(schema.get("anyOf"), list):
-            options = [o for o in schema["anyOf"] if o.get("type") != "null"]
-            rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
-            schema = {**options[0], **rest} if len(options) == 1 else {**rest, "anyOf": options}
+        ask: dict[str, Any] = {}
         if self.min is not None:
-            key = "minItems" if schema.get("type") == "array" else "minLength"
-            schema[key] = self.min
-        return schema
+            ask["min"] = self.min
+        if self.not_null:
+            ask["not_null"] = True
+        return {**schema, ASK_KEY: ask}
+
+
+ASK_KEY = "x-ask"
+"""Where `Asked` notes its minimums in a model's own JSON schema (`schema_of` applies them)."""

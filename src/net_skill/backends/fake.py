@@ -109,14 +109,49 @@ class FakeBackend(Backend):
         return 0.0
 
 
-_FILLER = "Sample answer {n}, written by a fake model."
+_FILLER = "Sample answer {word}, written by a fake model."
+_WORDS = [
+    "alder",
+    "amber",
+    "birch",
+    "cedar",
+    "cobalt",
+    "coral",
+    "dune",
+    "ember",
+    "fern",
+    "flint",
+    "garnet",
+    "hazel",
+    "indigo",
+    "ivory",
+    "jade",
+    "juniper",
+    "kelp",
+    "linen",
+    "maple",
+    "moss",
+    "nickel",
+    "ochre",
+    "pearl",
+    "quartz",
+    "rowan",
+    "sage",
+]
+
+
+def _filler(number: int) -> str:
+    """Texts that differ in words, not only in a number (word checks ignore digits)."""
+    first, second = _WORDS[number % len(_WORDS)], _WORDS[(number // len(_WORDS)) % len(_WORDS)]
+    return _FILLER.format(word=f"{first} {second}")
 
 
 def minimal_instance(schema: Mapping[str, Any]) -> Any:
     """The smallest JSON value that satisfies `schema` (objects fill every property).
 
-    Texts are numbered (`Sample answer 1, …`, `Sample answer 2, …`) so that no two fields hold
-    the same text: one text pasted into many fields is itself a defect the answer checks catch.
+    Texts differ (`Sample answer amber alder, …`, `Sample answer birch alder, …`) so that no two
+    fields hold the same text: one text pasted into many fields is itself a defect the answer
+    checks catch.
     """
     defs: Mapping[str, Any] = schema.get("$defs", {})
     return _instance(schema, defs, itertools.count(1))
@@ -149,7 +184,7 @@ def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any], counter: Itera
         return [_instance(schema.get("items", {}), defs, counter) for _ in range(count)]
     if kind == "string":
         low = int(schema.get("minLength", 0))
-        filler = _FILLER.format(n=next(counter))
+        filler = _filler(next(counter))
         high = int(schema.get("maxLength", len(filler)))
         return (filler * (1 + low // len(filler)))[: max(low, min(high, len(filler)))]
     if kind == "integer":

@@ -22,6 +22,7 @@ from net_skill.profile import (
 )
 from net_skill.prompts import delimit
 from net_skill.skill import Skill
+from net_skill.skills.networking.answer_checks import STEP_ANSWER_CHECKS
 from net_skill.skills.networking.baseline import SINGLE_PROMPT
 from net_skill.skills.networking.checks import NETWORKING_CRITERIA
 from net_skill.skills.networking.grounding import (
@@ -48,6 +49,7 @@ from net_skill.skills.networking.plan import (
 from net_skill.skills.networking.prescribed import prescribed_values
 from net_skill.skills.networking.render import render_networking_markdown
 from net_skill.skills.networking.worked import digest, worked_examples
+from net_skill.structured import AnswerCheck
 from net_skill.structured.paths import prefixed
 
 NAME_FIELDS = frozenset({"name", "via"})
@@ -194,6 +196,12 @@ class NetworkingProfile(SkillProfile):
         if isinstance(output, Asks):
             return ground_asks(output)
         return output
+
+    @override
+    def answer_checks(
+        self, number: int, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> Sequence[AnswerCheck]:
+        return STEP_ANSWER_CHECKS.get(number, ())
 
     @override
     def code_values(

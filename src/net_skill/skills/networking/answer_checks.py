@@ -1,0 +1,69 @@
+"""Checks of single step answers that only the networking skill can make (re-asked like any
+problem): a gap names someone the network lacks, not a contact it has; a target's research
+says something beyond its own profile line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from net_skill.eval._text import similarity, words
+from net_skill.structured import AnswerCheck, Problem
+
+COPY_RATIO = 0.9
+"""Word sequences this alike are one text given twice (near-copies of a checked sentence)."""
+
+
+def _near(first: str, second: str) -> bool:
+    a, b = words(first), words(second)
+    return bool(a) and bool(b) and similarity(a, b) >= COPY_RATIO
+
+
+def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
+    contacts = data.get("contacts") or [] if isinstance(data, dict) else []
+    known = [
+        str(c.get(k) or "")
+        for c in contacts
+        if isinstance(c, dict)
+        for k in ("name", "description")
+    ]
+    problems = []
+    for index, gap in enumerate(data.get("gaps") or [] if isinstance(data, dict) else []):
+        if isinstance(gap, str) and any(_near(gap, text) for text in known if text):
+            problems.append(
+                Problem(
+                    ("gaps", index),
+                    f"gaps[{index}]: {gap[:60]!r} describes a contact the person already has; "
+                    "write a kind of person the network is missing",
+                    "check",
+                    "gap_is_contact",
+                )
+            )
+    return problems
+
+
+def research_says_more_than_the_profile(data: Any) -> Sequence[Problem]:
+    problems = []
+    targets = data.get("targets") or [] if isinstance(data, dict) else []
+    for index, target in enumerate(targets):
+        if not isinstance(target, dict) or not isinstance(target.get("research"), dict):
+            continue
+        profile = str(target.get("profile") or "")
+        for field, text in target["research"].items():
+            if isinstance(text, str) and _near(text, profile):
+                problems.append(
+                    Problem(
+                        ("targets", index, "research", field),
+                        f"targets[{index}].research.{field} repeats the target's profile; "
+                        f"write the {field.replace('_', ' ')} itself",
+                        "check",
+                        "research_is_profile",
+                    )
+                )
+    return problems
+
+
+STEP_ANSWER_CHECKS: dict[int, tuple[AnswerCheck, ...]] = {
+    2: (gaps_are_not_contacts,),
+    4: (research_says_more_than_the_profile,),
+}
