@@ -46,9 +46,9 @@ from net_skill.events import (
 from net_skill.outputs import Plan
 from net_skill.profile import RunInputs, SkillProfile
 from net_skill.records import PLAN_JSON_FILE, PLAN_MD_FILE, RunRecorder
-from net_skill.request import RunPrompts, build_request
+from net_skill.request import RunPrompts, StepRequest, build_request
 from net_skill.skill import Skill
-from net_skill.structured import DEFAULT_MAX_REASKS, complete_structured
+from net_skill.structured import DEFAULT_MAX_REASKS, StructuredResult, complete_structured
 from net_skill.structured.answers import schema_problems
 from net_skill.structured.paths import get_at, has_path, parse_path
 from net_skill.usage import Spend, Usage
@@ -225,44 +225,61 @@ class _Execution:
             )
         )
         self.progress("step_started", step)
-        profile, inputs, known = state.profile, state.inputs, dict(state.outputs)
-
-        def rank(output: BaseModel) -> float:
-            return profile.rank_answer(step.number, output, inputs, known) or 0.0
-
+        known = dict(state.outputs)
         try:
             self.check_budget()
-            result = await complete_structured(
-                state.backend,
-                system=request.system,
-                messages=request.messages,
-                output_type=step.output_type,
-                schema=request.schema,
-                tag=step.tag,
-                validation_context=request.validation_context,
-                max_reasks=state.max_reasks,
-                max_tokens=request.max_tokens,
-                seed=state.seed + 1000 * step.number,
-                checks=[
-                    quality_floor(state.prompts, request),
-                    *profile.answer_checks(step.number, inputs, known),
-                ],
-                repair="fields",
-                on_exhausted="raise" if state.strict else "degrade",
-                samples=state.samples,
-                rank=rank,
-                answer_schema=request.full_schema,
-                prepare=request.prepare,
-                on_event=self.sink(step),
-            )
+            result = await self.ask(step, request, known)
         except NetSkillError as exc:
             self.record(StepFailed(step=step.number, error=str(exc), error_type=type(exc).__name__))
             raise
-        output = profile.ground(step.number, result.value, inputs, known)
+        output = state.profile.ground(step.number, result.value, state.inputs, known)
         state.outputs[step.number] = output
         unanswered = still_unanswered(output, result.unanswered, request.full_schema)
         if unanswered:
             state.unanswered[step.number] = unanswered
+        self.finished(step, output, result, unanswered)
+
+    async def ask(
+        self, step: ChainStep, request: StepRequest, known: Mapping[int, BaseModel]
+    ) -> StructuredResult[BaseModel]:
+        """The step's structured call: field repair, the quality floor, candidates."""
+        state = self.state
+        profile, inputs = state.profile, state.inputs
+
+        def rank(output: BaseModel) -> float:
+            return profile.rank_answer(step.number, output, inputs, known) or 0.0
+
+        return await complete_structured(
+            state.backend,
+            system=request.system,
+            messages=request.messages,
+            output_type=step.output_type,
+            schema=request.schema,
+            tag=step.tag,
+            validation_context=request.validation_context,
+            max_reasks=state.max_reasks,
+            max_tokens=request.max_tokens,
+            seed=state.seed + 1000 * step.number,
+            checks=[
+                quality_floor(state.prompts, request),
+                *profile.answer_checks(step.number, inputs, known),
+            ],
+            repair="fields",
+            on_exhausted="raise" if state.strict else "degrade",
+            samples=state.samples,
+            rank=rank,
+            answer_schema=request.full_schema,
+            prepare=request.prepare,
+            on_event=self.sink(step),
+        )
+
+    def finished(
+        self,
+        step: ChainStep,
+        output: BaseModel,
+        result: StructuredResult[BaseModel],
+        unanswered: list[str],
+    ) -> None:
         outcome = StepOutcome(
             step.number,
             step.title,

@@ -57,19 +57,7 @@ def load_resume_state(
     path = Path(start.skill["path"]) if start.skill.get("path") else None
     skill = parse_skill(str(start.skill.get("source", "")), path=path)
     profile = profile_for(skill)
-    try:
-        today = date.fromisoformat(start.today)
-    except ValueError:
-        raise InputError(
-            f"{recorder.run_dir}: the recorded date {start.today!r} is not valid"
-        ) from None
-    inputs = RunInputs(
-        situation=start.situation,
-        contacts=start.contacts,
-        today=today,
-        known_names=KnownNames(start.known_names) if start.known_names else (),
-        contacts_summary=start.contacts_summary or None,
-    )
+    inputs = recorded_inputs(start, recorder.run_dir)
     chosen = backend if backend is not None else backend_from_description(start.backend)
     style = start.options.get("prompt_style")
     prompts = RunPrompts.prepare(
@@ -107,6 +95,21 @@ def load_resume_state(
         prior_cost_usd=state.prior.cost_usd,
     )
     return state
+
+
+def recorded_inputs(start: RunStarted, run_dir: Path) -> RunInputs:
+    """The user's input as the run recorded it."""
+    try:
+        today = date.fromisoformat(start.today)
+    except ValueError:
+        raise InputError(f"{run_dir}: the recorded date {start.today!r} is not valid") from None
+    return RunInputs(
+        situation=start.situation,
+        contacts=start.contacts,
+        today=today,
+        known_names=KnownNames(start.known_names) if start.known_names else (),
+        contacts_summary=start.contacts_summary or None,
+    )
 
 
 def restore_outputs(state: RunState, events: list[Event], *, retry_unanswered: bool) -> None:

@@ -165,50 +165,13 @@ def prepare_run(
     samples = options.samples or chosen.default_samples
     reasks = options.max_reasks if options.max_reasks is not None else chosen.default_max_reasks
     prompts = RunPrompts.prepare(loaded, profile, inputs, steps, chosen, style=options.prompt_style)
-    recorder = None
-    if record:
-        fingerprint = short_hash(inputs.situation, loaded.source, inputs.today.isoformat())
-        recorder = RunRecorder.create(output_dir, skill_id=loaded.id, fingerprint=fingerprint)
-        recorder.append(
-            RunStarted(
-                skill={
-                    "id": loaded.id,
-                    "name": loaded.name,
-                    "path": str(loaded.path) if loaded.path else None,
-                    "sha256": short_hash(loaded.source),
-                    "source": loaded.source,
-                },
-                backend=chosen.describe(),
-                today=inputs.today.isoformat(),
-                situation=inputs.situation,
-                contacts=inputs.contacts,
-                known_names=sorted(inputs.known_names),
-                contacts_summary=dict(inputs.contacts_summary or {}),
-                max_reasks=reasks,
-                token_budget=options.token_budget,
-                max_cost_usd=options.max_cost_usd,
-                allow_unknown_cost=options.allow_unknown_cost,
-                options={
-                    "prompt_style": prompts.style.name,
-                    "strict": options.strict,
-                    "samples": samples,
-                    "seed": options.seed,
-                },
-                templates=templates_fingerprint(),
-                steps=[
-                    {"number": s.number, "title": s.title, "depends_on": list(s.depends_on)}
-                    for s in steps
-                ],
-                system=prompts.system,
-            )
-        )
-    return RunState(
+    state = RunState(
         skill=loaded,
         profile=profile,
         inputs=inputs,
         backend=chosen,
         prompts=prompts,
-        recorder=recorder,
+        recorder=None,
         max_reasks=reasks,
         on_progress=on_progress,
         max_concurrency=options.max_concurrency,
@@ -217,6 +180,47 @@ def prepare_run(
         samples=samples,
         seed=options.seed,
         close_backend=backend is None,
+    )
+    if record:
+        fingerprint = short_hash(inputs.situation, loaded.source, inputs.today.isoformat())
+        state.recorder = RunRecorder.create(output_dir, skill_id=loaded.id, fingerprint=fingerprint)
+        state.recorder.append(started_event(state, options))
+    return state
+
+
+def started_event(state: RunState, options: RunOptions) -> RunStarted:
+    """What a run records first: everything resume needs to rebuild it."""
+    skill, inputs = state.skill, state.inputs
+    return RunStarted(
+        skill={
+            "id": skill.id,
+            "name": skill.name,
+            "path": str(skill.path) if skill.path else None,
+            "sha256": short_hash(skill.source),
+            "source": skill.source,
+        },
+        backend=state.backend.describe(),
+        today=inputs.today.isoformat(),
+        situation=inputs.situation,
+        contacts=inputs.contacts,
+        known_names=sorted(inputs.known_names),
+        contacts_summary=dict(inputs.contacts_summary or {}),
+        max_reasks=state.max_reasks,
+        token_budget=state.token_budget,
+        max_cost_usd=options.max_cost_usd,
+        allow_unknown_cost=options.allow_unknown_cost,
+        options={
+            "prompt_style": state.prompts.style.name,
+            "strict": state.strict,
+            "samples": state.samples,
+            "seed": state.seed,
+        },
+        templates=templates_fingerprint(),
+        steps=[
+            {"number": s.number, "title": s.title, "depends_on": list(s.depends_on)}
+            for s in state.steps
+        ],
+        system=state.prompts.system,
     )
 
 

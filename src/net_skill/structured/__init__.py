@@ -316,29 +316,7 @@ async def complete_structured(
             current = await _repair_fields(call, current, reask)
         else:
             break
-    inspection = current.inspection
-    unanswered: list[str] = []
-    value = inspection.value if inspection.ok else None
-    if value is None:
-        if on_exhausted == "raise":
-            raise OutputValidationError(
-                step=tag or call.name,
-                attempts=call.attempts,
-                errors=[p.as_error() for p in inspection.problems],
-            )
-        value, blanked = degrade(
-            call.prepare(inspection.data if isinstance(inspection.data, dict) else {}),
-            [p.path for p in inspection.problems],
-            output_type,
-            call.context,
-        )
-        if value is None:
-            raise OutputValidationError(
-                step=tag or call.name,
-                attempts=call.attempts,
-                errors=[p.as_error() for p in inspection.problems],
-            )
-        unanswered = [show_path(p) for p in blanked]
+    value, unanswered = _settle(call, current.inspection, degrading=on_exhausted == "degrade")
     return StructuredResult(
         value=value,
         attempts=call.attempts,
@@ -348,6 +326,30 @@ async def complete_structured(
         unanswered=unanswered,
         candidates=max(1, samples),
     )
+
+
+def _settle(call: _Call[T], inspection: Inspection[T], *, degrading: bool) -> tuple[T, list[str]]:
+    """The final answer: the valid one, or (degrading) the last with its failing values left
+    empty; `OutputValidationError` when there is neither."""
+    if inspection.ok and inspection.value is not None:
+        return inspection.value, []
+    value: T | None = None
+    blanked: list[JsonPath] = []
+    if degrading:
+        data = inspection.data if isinstance(inspection.data, dict) else {}
+        value, blanked = degrade(
+            call.prepare(data),
+            [p.path for p in inspection.problems],
+            call.output_type,
+            call.context,
+        )
+    if value is None:
+        raise OutputValidationError(
+            step=call.tag or call.name,
+            attempts=call.attempts,
+            errors=[p.as_error() for p in inspection.problems],
+        )
+    return value, [show_path(p) for p in blanked]
 
 
 async def _best_first_answer(
