@@ -271,6 +271,9 @@ class LocalBackend(Backend):
     is_remote = False
     default_max_reasks = 1
     """One re-ask: a 135M model rarely mends on a second one what it got wrong twice."""
+    prompt_style = "brief"
+    """Measured on SmolLM2-135M (benchmarks/bench_local_quality.py): the whole skill in the
+    prompt loses it; a worked example is copied; a short question with the outline does best."""
 
     def __init__(
         self,
