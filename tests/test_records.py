@@ -43,7 +43,12 @@ def test_run_folder_layout_and_events(tmp_path: Path) -> None:
     run_dir = result.run_dir
     assert run_dir is not None and run_dir.parent == tmp_path
     assert re.fullmatch(r"\d{8}T\d{6}Z-net-[0-9a-f]{8}", run_dir.name)
-    assert sorted(p.name for p in run_dir.iterdir()) == ["events.jsonl", "plan.json", "plan.md"]
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        ".lock",
+        "events.jsonl",
+        "plan.json",
+        "plan.md",
+    ]
     events = list(read_events(run_dir))
     start = events[0]
     assert start["type"] == "run_started"
@@ -78,7 +83,7 @@ def test_api_key_never_reaches_a_record(tmp_path: Path) -> None:
     )
     assert result.run_dir is not None
     files = run_dir_files(result.run_dir)
-    assert set(files) == {"events.jsonl", "plan.json", "plan.md"}
+    assert set(files) == {".lock", "events.jsonl", "plan.json", "plan.md"}
     for name, text in files.items():
         assert KEY not in text, name
         assert "sk-ant-api03" not in text, name

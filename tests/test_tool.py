@@ -203,7 +203,7 @@ async def test_unexpected_errors_are_reported_without_a_traceback() -> None:
     payload = error_of(result)
     assert payload == {
         "error": "internal_error",
-        "message": "unexpected ZeroDivisionError: division by zero",
+        "message": "step 1: unexpected ZeroDivisionError: division by zero",
     }
 
 

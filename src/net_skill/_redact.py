@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["REDACTED", "redact", "redact_data"]
+from pydantic import BaseModel
+
+__all__ = ["REDACTED", "redact", "redact_data", "redact_model"]
+
+M = TypeVar("M", bound=BaseModel)
 
 REDACTED = "[REDACTED]"
 
@@ -39,6 +43,13 @@ def redact_data(value: Any, secrets: Iterable[str | None] = ()) -> Any:
     """
     secret_list = [s for s in secrets if s]
     return _walk(value, secret_list)
+
+
+def redact_model(model: M) -> M:
+    """`model` itself when it holds no secret, else a copy with every secret redacted."""
+    text = model.model_dump_json()
+    clean = redact(text)
+    return model if clean == text else type(model).model_validate_json(clean)
 
 
 def _walk(value: Any, secrets: list[str]) -> Any:

@@ -12,7 +12,11 @@ NetSkillError
 │   ├── MalformedResponseError a success status with no usable body (HTML, bad JSON, empty)
 │   └── NoAnswerError          the model stopped without an answer (refusal, max_tokens)
 ├── OutputValidationError  the model: output that never validated within the re-ask budget
+├── UnexpectedError        nobody planned it: another exception, kept as `cause` and named
 └── RunAbortedError        a run stopped part-way; completed steps are kept in its run folder
+
+An error raised by a run carries `spend`: the tokens (and cost) the run used before it failed,
+failed attempts included, so that a batch can count what a failed case cost.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from net_skill.usage import Usage
+from net_skill.usage import Spend, Usage
 
 
 class NetSkillError(Exception):
     """Base class of every error net-skill raises on purpose."""
+
+    spend: Spend | None = None
+    """What the run that raised it had spent when it failed (None: not known)."""
 
 
 class SkillParseError(NetSkillError):
@@ -161,6 +168,27 @@ class OutputValidationError(NetSkillError):
             f"step {self.step}: output failed validation after {len(self.attempts)} "
             f"attempt(s){detail}"
         )
+
+
+class UnexpectedError(NetSkillError):
+    """An exception nobody planned for (a bug, or a backend answer no check foresaw), named.
+
+    Raised in place of the original `cause` wherever a run or a batch must go on or end with
+    one clear message instead of a traceback.
+    """
+
+    def __init__(self, cause: BaseException, *, where: str = "") -> None:
+        self.cause = cause
+        detail = str(cause).strip()
+        text = f"unexpected {type(cause).__name__}" + (f": {detail}" if detail else "")
+        super().__init__(f"{where}: {text}" if where else text)
+
+
+def as_net_skill_error(error: BaseException, *, where: str = "") -> NetSkillError:
+    """`error` itself when it is a `NetSkillError`, else an `UnexpectedError` naming it."""
+    if isinstance(error, NetSkillError):
+        return error
+    return UnexpectedError(error, where=where)
 
 
 class RunAbortedError(NetSkillError):

@@ -27,6 +27,7 @@ from net_skill.errors import (
     NetSkillError,
     OutputValidationError,
     RunAbortedError,
+    as_net_skill_error,
 )
 from net_skill.events import (
     Event,
@@ -229,9 +230,12 @@ class _Execution:
         try:
             self.check_budget()
             result = await self.ask(step, request, known)
-        except NetSkillError as exc:
+        except Exception as raised:  # an unplanned exception is named, never let through raw
+            exc = as_net_skill_error(raised, where=f"step {step.number}")
             self.record(StepFailed(step=step.number, error=str(exc), error_type=type(exc).__name__))
-            raise
+            if exc is raised:
+                raise
+            raise exc from raised
         output = state.profile.ground(step.number, result.value, state.inputs, known)
         state.outputs[step.number] = output
         unanswered = still_unanswered(output, result.unanswered, request.full_schema)
@@ -332,7 +336,22 @@ def retry_message(event: ValidationFailed) -> str:
 
 
 async def execute(state: RunState) -> RunResult:
-    """Run the missing steps, build the plan, write plan.json/plan.md; wrap failures."""
+    """Run the missing steps, build the plan, write plan.json/plan.md; wrap failures.
+
+    Any exception becomes a `NetSkillError` (an unplanned one an `UnexpectedError` naming it)
+    carrying the run's `spend`; a recorded run raises `RunAbortedError` naming its folder.
+    The run folder is locked while it runs and let go of however the run ends.
+    """
+    if state.recorder is not None:
+        state.recorder.lock()
+    try:
+        return await _execute(state)
+    finally:
+        if state.recorder is not None:
+            state.recorder.close()
+
+
+async def _execute(state: RunState) -> RunResult:
     execution = _Execution(state)
     note_run_dir(state.run_dir)
     try:
@@ -340,11 +359,17 @@ async def execute(state: RunState) -> RunResult:
         plan = state.profile.build_plan(
             state.skill, state.outputs, state.inputs, unanswered=state.unanswered
         )
-    except NetSkillError as exc:
+    except Exception as raised:
+        exc = as_net_skill_error(raised)
+        exc.spend = state.prior + execution.spend  # what a batch counts for a failed case
         execution.record(RunFailed(error=str(exc), error_type=type(exc).__name__))
         if state.recorder is None:
-            raise
-        raise RunAbortedError(abort_message(exc), run_dir=state.run_dir, cause=exc) from exc
+            if exc is raised:
+                raise
+            raise exc from raised
+        aborted = RunAbortedError(abort_message(exc), run_dir=state.run_dir, cause=exc)
+        aborted.spend = exc.spend
+        raise aborted from exc
     except asyncio.CancelledError:
         execution.record(RunInterrupted())
         raise

@@ -9,7 +9,10 @@ For each skill (the bundled `net` first, then any `--skill` file):
 - resource `skill://<id>`: the skill file's text.
 - prompt `<id>`: the skill text with the `situation` argument in place of `$ARGUMENTS`.
 
-Bad input (empty, oversized, wrong type) comes back as a tool error result with a clear message.
+Bad input (empty, oversized, wrong type, a date out of range, an argument the tool does not
+declare) comes back as a tool error result with a clear message; so does any failure of a run,
+an unplanned one included (named, never a bare "Error executing tool"). Messages and plans are
+redacted (no API key).
 Only protocol messages go to stdout (the SDK points fd 1 at stderr while serving); logs go to
 stderr. Credentials come from the environment (`ANTHROPIC_API_KEY`).
 """
@@ -22,18 +25,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resources import TextResource
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from net_skill._redact import redact, redact_model
 from net_skill.backends.base import Backend
 from net_skill.declared import declared_input_text
-from net_skill.errors import ConfigurationError, InputError, NetSkillError
+from net_skill.errors import ConfigurationError, InputError, NetSkillError, as_net_skill_error
 from net_skill.eval.scoring import PlanScore, parse_plan, score_plan
 from net_skill.execute import ProgressEvent
 from net_skill.loader import skill_text_with_arguments
@@ -204,6 +210,9 @@ class SkillServer:
                 self._add_score_tool(server, served)
             self._add_resource(server, served)
             self._add_prompt(server, served)
+        # MCPServer has no public way to reach its registered Tools (see _add_declared_run_tool).
+        for tool in server._tool_manager.list_tools():
+            closed(tool)
         return server
 
     @asynccontextmanager
@@ -223,7 +232,7 @@ class SkillServer:
         try:
             parsed = parse_tool_input({k: v for k, v in arguments.items() if v is not None})
         except InputError as exc:
-            raise ToolError(f"invalid input: {exc}") from None
+            raise ToolError(redact(f"invalid input: {exc}")) from None
         relay = (
             ProgressRelay(report, len(profile_for(served.skill).steps(served.skill)))
             if report
@@ -242,14 +251,14 @@ class SkillServer:
                 on_progress=relay,
             )
         except InputError as exc:
-            raise ToolError(f"invalid input: {exc}") from None
-        except NetSkillError as exc:
-            raise ToolError(str(exc)) from None
+            raise ToolError(redact(f"invalid input: {exc}")) from None
+        except Exception as exc:  # every failure is named for the client, never hidden
+            raise ToolError(redact(str(_named(exc)))) from None
         finally:
             if relay is not None and pump is not None:
                 relay.close()
                 await pump
-        return result.plan
+        return redact_model(result.plan)
 
     async def score(self, served: ServedSkill, plan: dict[str, Any], judge: bool) -> PlanScore:
         try:
@@ -261,9 +270,9 @@ class SkillServer:
                 )
             return await score_plan(parsed, served.skill, judge=self.backend if judge else None)
         except InputError as exc:
-            raise ToolError(f"invalid input: {exc}") from None
-        except NetSkillError as exc:
-            raise ToolError(str(exc)) from None
+            raise ToolError(redact(f"invalid input: {exc}")) from None
+        except Exception as exc:  # every failure is named for the client, never hidden
+            raise ToolError(redact(str(_named(exc)))) from None
 
     def _add_run_tool(self, server: MCPServer[Any], served: ServedSkill) -> None:
         profile = profile_for(served.skill)
@@ -318,7 +327,7 @@ class SkillServer:
                 try:
                     text = declared_input_text(declared_input, given)
                 except InputError as exc:
-                    raise ToolError(f"invalid input: {exc}") from None
+                    raise ToolError(redact(f"invalid input: {exc}")) from None
             else:
                 text = str(given or "")
             plan = await self.run(served, {"situation": text, "today": today}, ctx.report_progress)
@@ -398,7 +407,8 @@ class SkillServer:
             try:
                 clean = validate_situation(situation)
             except InputError as exc:  # a protocol error: prompts have no error results
-                raise MCPError(code=INVALID_PARAMS, message=f"invalid input: {exc}") from None
+                message = redact(f"invalid input: {exc}")
+                raise MCPError(code=INVALID_PARAMS, message=message) from None
             return skill_text_with_arguments(skill, clean)
 
         server.prompt(
@@ -406,6 +416,28 @@ class SkillServer:
             title=skill.name,
             description=f"The {skill.name!r} skill, applied to your situation.",
         )(prompt)
+
+
+def closed(tool: Tool) -> Tool:
+    """`tool`, refusing arguments its input schema does not declare.
+
+    The SDK's argument models ignore unknown keys; the schema we publish says
+    `additionalProperties: false`, so an unknown argument is an error result, not dropped.
+    """
+    base = tool.fn_metadata.arg_model
+    strict = cast(
+        "type[ArgModelBase]",
+        type(base.__name__, (base,), {"model_config": ConfigDict(extra="forbid")}),
+    )
+    tool.fn_metadata.arg_model = strict
+    tool.parameters["additionalProperties"] = False
+    return tool
+
+
+def _named(exc: BaseException) -> NetSkillError:
+    if not isinstance(exc, NetSkillError):
+        logger.error("a tool call failed unexpectedly", exc_info=exc)
+    return as_net_skill_error(exc)
 
 
 def build_server(

@@ -32,6 +32,7 @@ from net_skill.loader import parse_skill
 from net_skill.profile import RunInputs, profile_for
 from net_skill.records import RunRecorder, load_events
 from net_skill.request import RunPrompts
+from net_skill.situation import validate_today
 from net_skill.spend import guarded
 
 
@@ -100,8 +101,8 @@ def load_resume_state(
 def recorded_inputs(start: RunStarted, run_dir: Path) -> RunInputs:
     """The user's input as the run recorded it."""
     try:
-        today = date.fromisoformat(start.today)
-    except ValueError:
+        today = validate_today(date.fromisoformat(start.today))
+    except (ValueError, InputError):
         raise InputError(f"{run_dir}: the recorded date {start.today!r} is not valid") from None
     return RunInputs(
         situation=start.situation,

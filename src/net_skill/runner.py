@@ -39,7 +39,7 @@ from net_skill.prompts import templates_fingerprint
 from net_skill.records import RunRecorder, short_hash
 from net_skill.request import RunPrompts, build_request
 from net_skill.resume import aresume_run, resume_run
-from net_skill.situation import validate_contacts, validate_situation
+from net_skill.situation import validate_contacts, validate_situation, validate_today
 from net_skill.skill import Skill
 from net_skill.spend import guarded
 
@@ -138,7 +138,7 @@ def run_inputs(situation: str, contacts: Contacts, today: date | None) -> RunInp
     return RunInputs(
         situation=validate_situation(situation),
         contacts=validate_contacts(contacts),
-        today=today or date.today(),
+        today=validate_today(today or date.today()),
     )
 
 
@@ -260,8 +260,9 @@ async def arun_skill(
     `samples` draws that many candidates per step and keeps the best (default: the backend's
     own, `Backend.default_samples`); `seed` varies the local model's sampling.
 
-    Raises `InputError` for unusable input; a failure part-way raises `RunAbortedError` naming
-    the run folder to resume (or, with `record=False`, the original error).
+    Raises `InputError` for unusable input (before any model call); a failure part-way raises
+    `RunAbortedError` naming the run folder to resume (or, with `record=False`, the error
+    itself, an unplanned exception as `UnexpectedError`), with the tokens spent in `spend`.
     """
     state = prepare_run(
         run_inputs(situation, contacts, today),

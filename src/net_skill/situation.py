@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import date
 
 from net_skill.errors import InputError
 
@@ -15,6 +17,14 @@ for all of them.
 """
 MAX_CONTACTS_CHARS = 6000
 
+EARLIEST_TODAY = date(1900, 1, 1)
+LATEST_TODAY = date(9000, 12, 31)
+"""The range of `today`: plans schedule dates years ahead of it, which must stay representable
+(`9999-12-31` once failed with an `OverflowError` after every step had been paid for)."""
+
+RAW_LIMIT_FACTOR = 16
+"""Text longer than this many times the limit is refused before it is cleaned (bounded time)."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _KEEP_FORMAT_CHARS = {"\u200c", "\u200d"}  # ZWNJ/ZWJ: needed by Persian, Indic scripts, emoji
 
 
@@ -40,9 +50,21 @@ def neutralise_controls(text: str) -> str:
 def validate_situation(
     text: str, *, what: str = "situation", limit: int = MAX_SITUATION_CHARS
 ) -> str:
-    """Return the cleaned situation, or raise `InputError` naming the problem."""
+    """Return the cleaned situation, or raise `InputError` naming the problem.
+
+    Lone surrogates (what undecodable bytes become in a command-line argument) are refused
+    rather than dropped: they mean the text was not UTF-8, and dropping them mangles words.
+    """
     if not isinstance(text, str):
         raise InputError(f"the {what} must be text, not {type(text).__name__}")
+    if len(text) > RAW_LIMIT_FACTOR * limit:  # far too long whatever cleaning removes
+        raise _too_long(what, len(text), limit)
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise InputError(
+            f"the {what} is not valid UTF-8 text (an undecodable byte at character "
+            f"{bad.start()}); save or type it as UTF-8"
+        )
     cleaned = neutralise_controls(text).strip()
     if not cleaned:
         raise InputError(
@@ -50,11 +72,15 @@ def validate_situation(
             'e.g. net-skill run "I am a data analyst moving into product management"'
         )
     if len(cleaned) > limit:
-        raise InputError(
-            f"the {what} is {len(cleaned):,} characters; the limit is {limit:,}. "
-            "Shorten it (keep the goal, background and the people you know)."
-        )
+        raise _too_long(what, len(cleaned), limit)
     return cleaned
+
+
+def _too_long(what: str, length: int, limit: int) -> InputError:
+    return InputError(
+        f"the {what} is {length:,} characters; the limit is {limit:,}. "
+        "Shorten it (keep the goal, background and the people you know)."
+    )
 
 
 def validate_contacts(text: str | None) -> str | None:
@@ -62,3 +88,13 @@ def validate_contacts(text: str | None) -> str | None:
     if text is None:
         return None
     return validate_situation(text, what="contacts text", limit=MAX_CONTACTS_CHARS)
+
+
+def validate_today(today: date) -> date:
+    """`today` if plans can be scheduled from it, else `InputError` (checked before any call)."""
+    if not EARLIEST_TODAY <= today <= LATEST_TODAY:
+        raise InputError(
+            f"the date {today.isoformat()} is out of range: plans start from a day between "
+            f"{EARLIEST_TODAY.isoformat()} and {LATEST_TODAY.isoformat()}"
+        )
+    return today

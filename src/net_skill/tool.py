@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from net_skill._redact import redact
 from net_skill._sync import synchronous
 from net_skill.backends.base import Backend
 from net_skill.declared import declared_input_text
@@ -34,6 +35,7 @@ from net_skill.errors import (
     OutputValidationError,
     RunAbortedError,
     SkillParseError,
+    UnexpectedError,
 )
 from net_skill.outputs import Plan
 from net_skill.profile import profile_for
@@ -192,6 +194,7 @@ def error_kind(exc: BaseException) -> str:
         (BackendError, "backend_error"),
         (OutputValidationError, "output_invalid"),
         (RunAbortedError, "run_aborted"),
+        (UnexpectedError, "internal_error"),
         (NetSkillError, "net_skill_error"),
     )
     for kind, label in kinds:
@@ -203,8 +206,8 @@ def error_kind(exc: BaseException) -> str:
 def error_message(exc: BaseException) -> str:
     """One clear line (or a few) describing `exc`, never a traceback."""
     if isinstance(exc, NetSkillError):
-        return str(exc)
-    return f"unexpected {type(exc).__name__}: {exc}"
+        return redact(str(exc))
+    return redact(f"unexpected {type(exc).__name__}: {exc}")
 
 
 def _block_fields(block: object) -> tuple[str, str, object]:
@@ -285,7 +288,7 @@ async def ahandle_tool_use(
         if not isinstance(exc, NetSkillError):
             logger.exception("tool %s failed unexpectedly", name)
         return error_result(tool_use_id, exc)
-    return tool_result(tool_use_id, result_json(result.plan), is_error=False)
+    return tool_result(tool_use_id, redact(result_json(result.plan)), is_error=False)
 
 
 def result_json(plan: Plan) -> str:
