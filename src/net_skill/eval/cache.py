@@ -6,8 +6,9 @@ text, the situation (and contacts), `today`, the epoch and the variant (`chain` 
 `single-prompt`). The epoch is part of the key on purpose: repeats of one case are separate
 samples and must never replay one cached answer.
 
-Entries are JSON files `<root>/<key[:2]>/<key>.json`, written atomically (temporary file, then
-`os.replace`), so an interrupted run never leaves half an entry behind.
+Entries are JSON files `<root>/<key[:2]>/<key>.json`, written atomically (temporary file synced
+to disk, then `os.replace`), so an interrupted run never leaves half an entry behind, and
+redacted (no API key, even one typed into a situation). An unreadable entry counts as absent.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from net_skill._files import write_atomically
+from net_skill._redact import redact
+from net_skill.errors import InputError
 from net_skill.outputs import Plan, schema_of
 from net_skill.profile import profile_for, profile_for_plan
 from net_skill.prompts import templates_fingerprint
@@ -115,6 +119,18 @@ class GenerationCache:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
+    def check_writable(self) -> None:
+        """Raise `InputError` now if entries cannot be written (not after paying for a plan)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle, probe = tempfile.mkstemp(dir=self.root, prefix=".probe-")
+            os.close(handle)
+            os.unlink(probe)
+        except OSError as exc:
+            raise InputError(
+                f"the plan cache {self.root} is not writable: {exc.strerror or exc}"
+            ) from None
+
     def path_for(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
@@ -132,13 +148,4 @@ class GenerationCache:
     def put(self, entry: CachedGeneration) -> Path:
         path = self.path_for(entry.key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(entry.to_dict(), ensure_ascii=False)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return path
+        return write_atomically(path, redact(json.dumps(entry.to_dict(), ensure_ascii=False)))

@@ -21,6 +21,10 @@ Choices (documented in docs/eval.md):
   judging together (`net_skill.spend`: one `CostLimit` shared by the generator and the judge).
   Once a call is refused no new case starts; a case cut short is not written, so `--resume`
   (with a higher cap) finishes the evaluation. Earlier sessions are not counted.
+- Errored cases are tried again in the same command, up to `retry_errors` more passes, unless
+  their error cannot change (`net_skill.eval.failures`).
+- One command at a time per folder: `out_dir` is locked (`FolderBusyError`; `wait=True` waits).
+  Every input is checked before the first model call, so nothing fails only after paying.
 """
 
 from __future__ import annotations
@@ -32,10 +36,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
+from net_skill._files import write_atomically
+from net_skill._lock import FolderLock
+from net_skill._redact import redact
 from net_skill.backends.base import Backend
-from net_skill.errors import CostLimitError, InputError, NetSkillError
+from net_skill.errors import CostLimitError, InputError, as_net_skill_error
 from net_skill.eval.baseline import run_single_prompt
 from net_skill.eval.cache import (
     CachedGeneration,
@@ -51,6 +58,7 @@ from net_skill.eval.cases import (
     load_cases,
     scan_cases,
 )
+from net_skill.eval.failures import DEFAULT_RETRY_ERRORS, error_info
 from net_skill.eval.pool import (
     EvalProgress,
     Job,
@@ -58,13 +66,20 @@ from net_skill.eval.pool import (
     RateLimitedError,
     Variant,
     base_record,
-    error_info,
     is_rate_limit,
 )
-from net_skill.eval.results import RESULTS_FILE, ResultKey, ResultWriter, compact_for_resume
+from net_skill.eval.results import (
+    RESULTS_FILE,
+    ReadStats,
+    ResultKey,
+    ResultWriter,
+    compact_for_resume,
+    remove_stale_temporaries,
+)
 from net_skill.eval.scoring import score_plan
 from net_skill.records import now_iso
 from net_skill.runner import arun_skill, resolve_skill
+from net_skill.situation import validate_today
 from net_skill.skill import Skill
 from net_skill.spend import CostLimit, guarded
 
@@ -100,6 +115,8 @@ class EvalSummary:
     elapsed_s: float
     stopped: str | None = None
     """Why the evaluation stopped before every result was written (the spending cap), if so."""
+    dropped_lines: int = 0
+    """Unreadable lines (a write cut short by a crash) dropped from `results.jsonl` on resume."""
 
     @property
     def primary(self) -> dict[str, Any]:
@@ -224,7 +241,8 @@ class _Evaluator:
                 entry = await self.generate(job, key)
         except CostLimitError:
             raise  # the pool stops; this job is not written and `--resume` runs it
-        except NetSkillError as exc:
+        except Exception as raised:
+            exc = as_net_skill_error(raised)
             if is_rate_limit(exc):
                 raise RateLimitedError(exc) from exc
             record["error"] = error_info("generate", exc)
@@ -243,7 +261,8 @@ class _Evaluator:
             score = await score_plan(entry.plan, self.skill, judge=self.judge)
         except CostLimitError:
             raise
-        except NetSkillError as exc:
+        except Exception as raised:
+            exc = as_net_skill_error(raised)
             if is_rate_limit(exc):
                 raise RateLimitedError(exc) from exc
             record["error"] = error_info("score", exc)
@@ -269,14 +288,23 @@ class _Evaluator:
 CaseSource = Iterable[EvalCase] | str | Path
 
 
-def _case_stream(source: CaseSource) -> tuple[Callable[[], Iterator[EvalCase]], int, str, str]:
-    """A re-iterable view of the cases: (factory, count, fingerprint, description)."""
+class _Cases(NamedTuple):
+    """A re-iterable view of the cases."""
+
+    factory: Callable[[], Iterator[EvalCase]]
+    size: int
+    fingerprint: str
+    source: str
+    """Where they came from (a path, or `<cases>`)."""
+
+
+def _case_stream(source: CaseSource) -> _Cases:
     if isinstance(source, str | Path):
         path = Path(source)
         count, fingerprint = scan_cases(path)
-        return (lambda: iter_cases(path)), count, fingerprint, str(path)
+        return _Cases((lambda: iter_cases(path)), count, fingerprint, str(path))
     cases = check_cases(list(source))
-    return (lambda: iter(cases)), len(cases), cases_fingerprint(cases), "<cases>"
+    return _Cases((lambda: iter(cases)), len(cases), cases_fingerprint(cases), "<cases>")
 
 
 def _read_manifest(out_dir: Path) -> dict[str, Any] | None:
@@ -363,14 +391,18 @@ def _manifest(
     }
 
 
-def _start_results(out_dir: Path, *, resume: bool) -> set[ResultKey]:
+def _start_results(out_dir: Path, *, resume: bool) -> tuple[set[ResultKey], ReadStats]:
     results = out_dir / RESULTS_FILE
+    remove_stale_temporaries(out_dir)
     if resume:
-        done, _stats = compact_for_resume(results)
-        return done
+        return compact_for_resume(results)
     if results.exists():
         results.replace(out_dir / PREVIOUS_RESULTS_FILE)
-    return set()
+    return set(), ReadStats()
+
+
+def _lock_hint(wait: bool) -> str:
+    return "" if wait else "wait for it to finish, or pass --wait to queue behind it"
 
 
 async def run_eval(
@@ -391,28 +423,98 @@ async def run_eval(
     max_reasks: int = 2,
     max_cost_usd: float | None = None,
     allow_unknown_cost: bool = False,
+    retry_errors: int = DEFAULT_RETRY_ERRORS,
+    wait: bool = False,
+    on_notice: Callable[[str], None] | None = None,
 ) -> EvalSummary:
     """Evaluate `skill` on every case, `epochs` times, writing results and reports to `out_dir`.
 
     Returns an `EvalSummary`. Raises `InputError` for bad cases or options (before any model
-    call); individual case failures are recorded, not raised. A generator that serves one
-    call at a time (`max_concurrency == 1`, the local model) gets one case at a time, so its
-    prompt-prefix cache is reused across the steps of a case. `max_cost_usd` caps this
-    command's spend (see the module notes); `summary.stopped` says when it was reached.
-    """
-    from net_skill.eval.report import write_reports
+    call); individual case failures are recorded, not raised. An errored case is tried again
+    after the others, up to `retry_errors` more passes (0: never), unless its error cannot
+    change. A generator that serves one call at a time (`max_concurrency == 1`, the local model)
+    gets one case at a time, so its prompt-prefix cache is reused across the steps of a case.
+    `max_cost_usd` caps this command's spend (see the module notes); `summary.stopped` says
+    when it was reached.
 
+    `out_dir` is locked while the evaluation runs: another one there raises `FolderBusyError`,
+    or with `wait=True` waits for it. `on_notice` receives one-line notices (waiting for the
+    lock, lines of `results.jsonl` dropped on resume).
+    """
     if concurrency < 1:
         raise InputError("concurrency must be at least 1")
     if epochs < 1:
         raise InputError("epochs must be at least 1")
+    if retry_errors < 0:
+        raise InputError(f"retry_errors must be 0 or more, not {retry_errors}")
     if baseline not in (None, "single-prompt"):
         raise InputError(f"unknown baseline {baseline!r}; the only baseline is 'single-prompt'")
+    if today is not None:
+        validate_today(today)
     started = time.perf_counter()
     resolved = resolve_skill(skill)
-    factory, count, fingerprint, source = _case_stream(cases)
+    stream = _case_stream(cases)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the evaluation folder {out}: {exc}") from None
+    cache = GenerationCache(Path(cache_dir) if cache_dir else out / CACHE_DIR)
+    cache.check_writable()
+    lock = FolderLock(out, what="net-skill eval", hint=_lock_hint(wait))
+    await lock.acquire_async(wait=wait, on_wait=on_notice)
+    try:
+        return await _evaluate(
+            out,
+            resolved,
+            stream,
+            backend=backend,
+            judge=judge,
+            concurrency=concurrency,
+            epochs=epochs,
+            resume=resume,
+            rescore=rescore,
+            baseline=baseline,
+            today=today,
+            on_progress=on_progress,
+            cache=cache,
+            max_reasks=max_reasks,
+            retry_errors=retry_errors,
+            on_notice=on_notice,
+            started=started,
+            max_cost_usd=max_cost_usd,
+            allow_unknown_cost=allow_unknown_cost,
+        )
+    finally:
+        lock.release()
+
+
+async def _evaluate(
+    out: Path,
+    resolved: Skill,
+    cases: _Cases,
+    *,
+    backend: Backend,
+    judge: Backend | None,
+    concurrency: int,
+    epochs: int,
+    resume: bool,
+    rescore: bool,
+    baseline: Literal["single-prompt"] | None,
+    today: date | None,
+    on_progress: Callable[[EvalProgress], None] | None,
+    cache: GenerationCache,
+    max_reasks: int,
+    retry_errors: int,
+    on_notice: Callable[[str], None] | None,
+    started: float,
+    max_cost_usd: float | None,
+    allow_unknown_cost: bool,
+) -> EvalSummary:
+    """The evaluation proper, in a folder this process has locked."""
+    from net_skill.eval.report import write_reports
+
+    factory, count, fingerprint, source = cases
     variants: tuple[Variant, ...] = ("chain", "single-prompt") if baseline else ("chain",)
     previous = _read_manifest(out)
     if resume and previous is not None and today is None and previous.get("today"):
@@ -432,13 +534,18 @@ async def run_eval(
         limit.check_priced(backend, "generator")
         if judge is not None:
             limit.check_priced(judge, "judge")
-    done = _start_results(out, resume=resume)
-    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    done, read = _start_results(out, resume=resume)
+    if read.broken_lines and on_notice is not None:
+        on_notice(
+            f"{out / RESULTS_FILE}: dropped {read.broken_lines} unreadable line(s) (a write cut "
+            "short by a crash); their cases run again"
+        )
+    write_atomically(out / MANIFEST_FILE, redact(json.dumps(manifest, indent=2)))
     evaluator = _Evaluator(
         skill=resolved,
         backend=guarded(backend, None, limit=limit) if limit else backend,
         judge=guarded(judge, None, limit=limit) if limit and judge else judge,
-        cache=GenerationCache(Path(cache_dir) if cache_dir else out / CACHE_DIR),
+        cache=cache,
         out_dir=out,
         today=day,
         rescore=rescore,
@@ -456,6 +563,7 @@ async def run_eval(
         done=skipped,
         on_progress=on_progress,
         stop=(lambda: limit.reached) if limit is not None else (lambda: False),
+        retry_errors=retry_errors,
     )
     try:
         await pool.run()
@@ -475,6 +583,7 @@ async def run_eval(
         generated=evaluator.generated,
         cache_hits=evaluator.cache_hits,
         elapsed_s=time.perf_counter() - started,
+        dropped_lines=read.broken_lines,
         stopped=_stop_note(limit, total - skipped - writer.written),
     )
 

@@ -6,6 +6,11 @@ the throttle halves the concurrency, pauses every worker (`RATE_LIMIT_PAUSE_S`, 
 `MAX_RATE_LIMIT_PAUSE_S`), and the job goes back in the queue, at most `MAX_RATE_LIMIT_RETRIES`
 times; each run of `limit` successes grows the limit by one again (additive increase,
 multiplicative decrease).
+
+A job that ends in an error is tried again after every other job, up to `retry_errors` more
+passes, unless its error cannot change (`net_skill.eval.failures.final_reason`); only its last
+record is written, with the errors of its earlier passes. An exception nobody planned for
+becomes that job's error record: it never stops the other workers.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from net_skill._redact import redact
-from net_skill.errors import BackendError, CostLimitError
+from net_skill.errors import BackendError, CostLimitError, as_net_skill_error
 from net_skill.eval.cases import EvalCase
+from net_skill.eval.failures import error_info, final_reason
 from net_skill.eval.results import ResultWriter
 from net_skill.records import now_iso
 
@@ -52,6 +57,11 @@ class Job:
     epoch: int
     variant: Variant
     tries: int = 0
+    """Times put back in the queue after a rate limit."""
+    passes: int = 0
+    """Times tried again after an error (`retry_errors`)."""
+    earlier: list[dict[str, Any]] = field(default_factory=list)
+    """The errors of its earlier attempts (rate limits and errored passes)."""
 
 
 class RateLimitedError(Exception):
@@ -116,10 +126,6 @@ def is_rate_limit(error: BaseException) -> bool:
     return False
 
 
-def error_info(stage: str, error: BaseException) -> dict[str, str]:
-    return {"stage": stage, "type": type(error).__name__, "message": redact(str(error))[:2000]}
-
-
 class Pool:
     """Workers pulling jobs lazily (no task per case), under an adaptive throttle."""
 
@@ -134,6 +140,7 @@ class Pool:
         done: int,
         on_progress: Callable[[EvalProgress], None] | None,
         stop: Callable[[], bool] = lambda: False,
+        retry_errors: int = 0,
     ) -> None:
         self.jobs = jobs
         self.stop = stop
@@ -141,6 +148,9 @@ class Pool:
         self.dropped = 0
         """Jobs stopped part-way by the spending cap: not written, so `--resume` runs them."""
         self.retry: deque[Job] = deque()
+        self.later: deque[Job] = deque()
+        """Errored jobs to try again once every other job is done (the next pass)."""
+        self.retry_errors = retry_errors
         self.evaluate = evaluate
         self.writer = writer
         self.throttle = Throttle(concurrency)
@@ -152,7 +162,26 @@ class Pool:
     def _next(self) -> Job | None:
         if self.retry:
             return self.retry.popleft()
-        return next(self.jobs, None)
+        job = next(self.jobs, None)
+        if job is None and self.later:
+            return self.later.popleft()
+        return job
+
+    def _try_again(self, job: Job, record: dict[str, Any]) -> bool:
+        """Put an errored job back for the next pass when that may help; else note its past."""
+        error = record.get("error")
+        if record["status"] != "ok" and isinstance(error, dict):
+            reason = final_reason(error, job.earlier)
+            if reason is None and job.passes < self.retry_errors:
+                job.passes += 1
+                job.earlier.append(error)
+                self.later.append(job)
+                return True
+            if reason is not None and job.passes < self.retry_errors:
+                error["not_retried"] = reason
+        if job.earlier:
+            record["earlier_errors"] = job.earlier
+        return False
 
     async def _worker(self) -> None:
         while True:
@@ -163,7 +192,7 @@ class Pool:
             job = self._next()
             if job is None:
                 self.throttle.release(ok=False)
-                if self.throttle.in_flight == 0 and not self.retry:
+                if self.throttle.in_flight == 0 and not self.retry and not self.later:
                     return
                 await asyncio.sleep(0.01)  # others may still put a rate-limited job back
                 continue
@@ -178,14 +207,17 @@ class Pool:
                 self.throttle.rate_limited()
                 job.tries += 1
                 if job.tries <= MAX_RATE_LIMIT_RETRIES:
+                    job.earlier.append(error_info("generate", limited.error))
                     self.retry.append(job)
                     continue
-                record = base_record(job)
-                record["error"] = error_info("generate", limited.error)
-                record["latency_s"] = 0.0
-                record["finished_at"] = now_iso()
+                record = failed_record(job, limited.error)
+            except Exception as raised:  # a bug in one job must not stop every worker
+                self.throttle.release(ok=False)
+                record = failed_record(job, as_net_skill_error(raised), stage="evaluate")
             else:
                 self.throttle.release(ok=record["status"] == "ok")
+            if self._try_again(job, record):
+                continue
             self._record(record)
 
     def _record(self, record: dict[str, Any]) -> None:
@@ -215,6 +247,15 @@ class Pool:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def failed_record(job: Job, error: BaseException, *, stage: str = "generate") -> dict[str, Any]:
+    """The error record of a job that raised instead of returning its record."""
+    record = base_record(job)
+    record["error"] = error_info(stage, error)
+    record["latency_s"] = 0.0
+    record["finished_at"] = now_iso()
+    return record
 
 
 def base_record(job: Job) -> dict[str, Any]:

@@ -15,7 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from net_skill._files import write_atomically
+from net_skill._redact import redact
 from net_skill.eval.compare import Side, compare_sides, side_of
+from net_skill.eval.failures import failures_of
 from net_skill.eval.results import RESULTS_FILE, ReadStats, iter_results, read_record_at
 from net_skill.eval.stats import CaseMeans, mean, percentile
 
@@ -99,6 +102,8 @@ class VariantStats:
         self.error_kinds: Counter[str] = Counter()
         self.error_samples: list[dict[str, Any]] = []
         self.judges: set[str] = set()
+        self.first_pass_errors = 0
+        self.not_retried: Counter[str] = Counter()
 
     def add(self, record: dict[str, Any]) -> None:
         self.results += 1
@@ -111,6 +116,12 @@ class VariantStats:
             self.generation_cost.add(generation.get("cost_usd"))
             if not generation.get("cache_hit"):
                 self.generation_latency.append(float(generation.get("elapsed_s") or 0.0))
+        for failure in failures_of(record):  # failed attempts are paid for too
+            if failure.get("usage"):
+                _add_usage(self.generation_tokens, failure["usage"])
+                self.generation_cost.add(failure.get("cost_usd"))
+        if record.get("status") != "ok" or record.get("earlier_errors"):
+            self.first_pass_errors += 1
         if record.get("status") != "ok":
             self._add_error(record)
             return
@@ -134,6 +145,8 @@ class VariantStats:
         self.errors += 1
         error = record.get("error") or {}
         self.error_kinds[f"{error.get('stage', '?')}: {error.get('type', '?')}"] += 1
+        if error.get("not_retried"):
+            self.not_retried[str(error["not_retried"])] += 1
         if len(self.error_samples) < MAX_ERROR_SAMPLES:
             self.error_samples.append(
                 {
@@ -152,6 +165,9 @@ class VariantStats:
             "ok": self.ok,
             "errors": self.errors,
             "error_rate": _rounded(self.errors / self.results) if self.results else None,
+            "first_pass_errors": self.first_pass_errors,
+            "recovered": self.first_pass_errors - self.errors,
+            "not_retried": dict(self.not_retried.most_common()),
             "cases_scored": len(scored),
             "score": self.score.estimate().to_dict(),
             "plan_pass_rate": self.plan_passed.estimate().to_dict(),
@@ -261,9 +277,13 @@ def write_reports(
         "html": folder / "report.html",
     }
     report["drilldown"] = {"shown": len(offsets), "order": "errors first, then lowest scores"}
-    paths["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    write_markdown(paths["markdown"], report, folder / RESULTS_FILE, offsets)
-    write_html(paths["html"], report, folder / RESULTS_FILE, offsets)
+    write_atomically(paths["json"], redact(json.dumps(report, indent=2, ensure_ascii=False)))
+    for kind, write in (("markdown", write_markdown), ("html", write_html)):
+        # Written beside, then redacted into place: a crash keeps the old report whole.
+        draft = folder / f".{paths[kind].name}.draft"
+        write(draft, report, folder / RESULTS_FILE, offsets)
+        write_atomically(paths[kind], redact(draft.read_text(encoding="utf-8")))
+        draft.unlink()
     return report, paths
 
 
@@ -303,6 +323,15 @@ def estimate_text(estimate: dict[str, Any] | None, *, percent: bool = False) -> 
     if estimate.get("ci_low") is not None and estimate.get("ci_high") is not None:
         text += f" [{fmt(estimate['ci_low'])}, {fmt(estimate['ci_high'])}]"
     return f"{text} (n={estimate.get('n', 0)})"
+
+
+def errors_text(data: dict[str, Any]) -> str:
+    """`3 of 50`, or `3 of 50 (14 on the first pass, 11 recovered by retries)`."""
+    text = f"{data['errors']} of {data['results']}"
+    first = int(data.get("first_pass_errors") or 0)
+    if first > int(data["errors"]):
+        text += f" ({first} on the first pass, {data.get('recovered', 0)} recovered by retries)"
+    return text
 
 
 def money_text(cost: dict[str, Any]) -> str:

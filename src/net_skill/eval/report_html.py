@@ -11,7 +11,13 @@ from html import escape
 from pathlib import Path
 from typing import IO, Any
 
-from net_skill.eval.report import drilldown_records, estimate_text, money_text, tokens_text
+from net_skill.eval.report import (
+    drilldown_records,
+    errors_text,
+    estimate_text,
+    money_text,
+    tokens_text,
+)
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;
@@ -72,7 +78,7 @@ def _summary(out: IO[str], variants: dict[str, Any]) -> None:
         out.write(
             f"<tr><td>{_e(name)}</td><td>{_e(estimate_text(data['score']))}</td>"
             f"<td>{_e(estimate_text(data['plan_pass_rate'], percent=True))}</td>"
-            f"<td>{_e(data['errors'])} of {_e(data['results'])}</td>"
+            f"<td>{_e(errors_text(data))}</td>"
             f"<td>{_e(tokens_text(data['tokens']['generation']))}</td>"
             f"<td>{_e(tokens_text(data['tokens']['judging']))}</td>"
             f"<td>{_e(money_text(data['cost']['generation']))} + "

@@ -6,7 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from net_skill.eval.compare import comparison_markdown
-from net_skill.eval.report import drilldown_records, estimate_text, money_text, tokens_text
+from net_skill.eval.report import (
+    drilldown_records,
+    errors_text,
+    estimate_text,
+    money_text,
+    tokens_text,
+)
 
 MAX_MD_CASES = 50
 
@@ -58,7 +64,7 @@ def _summary_table(variants: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {name} | {estimate_text(data['score'])} | "
             f"{estimate_text(data['plan_pass_rate'], percent=True)} | "
-            f"{data['errors']} of {data['results']} | {tokens_text(data['tokens']['generation'])}"
+            f"{errors_text(data)} | {tokens_text(data['tokens']['generation'])}"
             f" | {tokens_text(data['tokens']['judging'])} | "
             f"{money_text(data['cost']['generation'])} + {money_text(data['cost']['judging'])}"
             f" | {lat} |"
@@ -97,7 +103,11 @@ def _errors(variants: dict[str, Any]) -> list[str]:
         if not lines:
             lines = ["## Errors", ""]
         kinds = ", ".join(f"{kind} ×{n}" for kind, n in data["error_kinds"].items())
-        lines.append(f"**{name}**: {data['errors']} errors ({kinds})")
+        final = ", ".join(f"{why} ×{n}" for why, n in (data.get("not_retried") or {}).items())
+        lines.append(
+            f"**{name}**: {data['errors']} errors ({kinds})"
+            + (f"; not retried, as a retry cannot change them: {final}" if final else "")
+        )
         lines.append("")
         for sample in data["error_samples"][:10]:
             lines.append(
