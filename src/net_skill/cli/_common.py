@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import sys
 import warnings
@@ -12,10 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, ParamSpec, TextIO, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.text import Text
 
+from net_skill._redact import redact
 from net_skill.backends.base import Backend
 from net_skill.backends.registry import (
     BackendOptions,
@@ -24,7 +27,13 @@ from net_skill.backends.registry import (
     create_backend,
     resolve_backend_name,
 )
-from net_skill.errors import InputError, NetSkillError, OutputValidationError, SkillParseError
+from net_skill.errors import (
+    InputError,
+    NetSkillError,
+    OutputValidationError,
+    SkillParseError,
+    UnexpectedError,
+)
 from net_skill.loader import SkillWarning
 
 P = ParamSpec("P")
@@ -104,8 +113,12 @@ TodayOpt = Annotated[
 ]
 
 
+DEBUG_ENV = "NET_SKILL_DEBUG"
+"""Set to 1 to see the traceback of an internal error instead of one line."""
+
+
 def fail(message: str, *, code: int = EXIT_FAILURE) -> typer.Exit:
-    stderr.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    stderr.print(f"[bold red]error:[/] {redact(message)}", markup=True, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -131,6 +144,14 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(EXIT_FAILURE) from None
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException):
+            raise  # the commands' own exits and usage errors
+        except Exception as exc:  # a bug: one line, the traceback only when asked for
+            if os.environ.get(DEBUG_ENV) == "1":
+                raise
+            raise fail(
+                _escape(f"internal error: {UnexpectedError(exc)} (set {DEBUG_ENV}=1 for details)")
+            ) from None
 
     return wrapper
 

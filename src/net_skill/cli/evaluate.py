@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from net_skill._redact import redact
 from net_skill.backends.base import Backend
 from net_skill.backends.registry import backend_spec, resolve_backend_name
 from net_skill.cli._common import (
@@ -35,10 +36,12 @@ from net_skill.cli._common import (
 )
 from net_skill.eval.calibrate import acalibrate
 from net_skill.eval.compare import compare_runs, comparison_markdown
+from net_skill.eval.failures import DEFAULT_RETRY_ERRORS
 from net_skill.eval.harness import EvalProgress, EvalSummary, run_eval
 from net_skill.eval.report import estimate_text
 from net_skill.eval.scoring import load_plan, score_plan
 from net_skill.runner import resolve_skill
+from net_skill.situation import validate_today
 
 T = TypeVar("T")
 
@@ -115,7 +118,11 @@ def _run(make: Callable[[], Awaitable[T]], *backends: Backend | None) -> T:
 
 
 class _Bar:
-    """A progress bar on stderr, one tick per finished (case, epoch, variant)."""
+    """A progress bar on stderr, one tick per finished (case, epoch, variant).
+
+    It appears with the first result, so an evaluation refused at the start (a bad option, a
+    folder in use) prints its one error line and nothing else.
+    """
 
     def __init__(self) -> None:
         self.progress = Progress(
@@ -129,8 +136,19 @@ class _Bar:
         )
         self.task = self.progress.add_task("evaluating", total=None, errors=0)
         self.errors = 0
+        self.started = False
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.started:
+            self.progress.stop()
 
     def __call__(self, event: EvalProgress) -> None:
+        if not self.started:
+            self.started = True
+            self.progress.start()
         if event.status == "error":
             self.errors += 1
         self.progress.update(self.task, completed=event.done, total=event.total, errors=self.errors)
@@ -173,17 +191,30 @@ def eval_command(
         Path | None, typer.Option(help="Plan cache shared between evaluations (default OUT/cache).")
     ] = None,
     json_output: JsonOpt = False,
+    retry_errors: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Passes over the errored cases after the first one, in this command (errors "
+            "a retry cannot change, such as HTTP 400 or 401, are not retried).",
+        ),
+    ] = DEFAULT_RETRY_ERRORS,
+    wait: Annotated[
+        bool, typer.Option(help="If another eval is using --out, wait for it instead of refusing.")
+    ] = False,
 ) -> None:
     """Run every case through the skill, score each plan and write the reports."""
     if baseline not in (None, "single-prompt"):
         raise fail(f"unknown baseline {baseline!r}; the only one is single-prompt", code=EXIT_USAGE)
     day = parse_today(today)
+    if day is not None:
+        validate_today(day)  # before a backend is built (the local one loads a model)
     generator = build_backend(
         backend, model, base_url=base_url, api_key_env=api_key_env, context_window=context_window
     )
     judge = _judge(judge_backend, judge_model, no_judge, judge_base_url, judge_api_key_env)
     bar = _Bar()
-    with bar.progress:
+    with bar:
         summary = _run(
             lambda: run_eval(
                 cases,
@@ -201,6 +232,9 @@ def eval_command(
                 cache_dir=cache_dir,
                 max_cost_usd=max_cost,
                 allow_unknown_cost=allow_unknown_cost,
+                retry_errors=retry_errors,
+                wait=wait,
+                on_notice=_notice,
             ),
             generator,
             judge,
@@ -211,14 +245,20 @@ def eval_command(
     _gate(summary, fail_under, max_error_rate)
 
 
+def _notice(message: str) -> None:
+    stderr.print(f"net-skill: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _print_summary(summary: EvalSummary, *, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(summary.report, ensure_ascii=False) + "\n")
+        sys.stdout.write(redact(json.dumps(summary.report, ensure_ascii=False)) + "\n")
     else:
         for name, data in summary.report["variants"].items():
+            recovered = data.get("recovered") or 0
+            retried = f" ({recovered} more recovered by retries)" if recovered else ""
             stdout.print(
                 f"{name}: score {estimate_text(data['score'])}, "
-                f"{data['errors']} errors of {data['results']} results",
+                f"{data['errors']} errors of {data['results']} results{retried}",
                 markup=False,
                 highlight=False,
             )

@@ -12,6 +12,7 @@ import typer
 from rich.markdown import Markdown
 from rich.status import Status
 
+from net_skill._redact import redact
 from net_skill.cli._common import (
     AllowUnknownCostOpt,
     ApiKeyEnvOpt,
@@ -45,7 +46,12 @@ from net_skill.runner import (
     resume_run,
     run_skill,
 )
-from net_skill.situation import validate_contacts, validate_situation
+from net_skill.situation import (
+    MAX_SITUATION_CHARS,
+    validate_contacts,
+    validate_situation,
+    validate_today,
+)
 
 SituationArg = Annotated[
     str, typer.Argument(help='Who you are and what you want; "-" reads it from standard input.')
@@ -150,8 +156,10 @@ def run_command(
     seed: SeedOpt = 0,
 ) -> None:
     """Run the skill on a situation and print the plan (progress goes to stderr)."""
-    text = validate_situation(sys.stdin.read() if situation == "-" else situation)
+    text = validate_situation(read_stdin() if situation == "-" else situation)
     day = parse_today(today)
+    if day is not None:
+        validate_today(day)
     # Check the input and the skill before choosing a backend (which may load a model).
     digest = _read_network(contacts, db if db is not None else tracker, text, day)
     contacts_text = validate_contacts(digest.text if digest else None)
@@ -242,6 +250,28 @@ def resume_command(
     _print_result(result, as_json=json_output)
 
 
+MAX_STDIN_BYTES = 1_000_000
+"""Standard input read for a situation at most (its limit is a few thousand characters)."""
+
+
+def read_stdin() -> str:
+    """The situation from standard input, as UTF-8 text; `InputError` when it is not, or when
+    there is far more than a situation can hold (read no further than that)."""
+    data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+    if len(data) > MAX_STDIN_BYTES:
+        raise InputError(
+            f"standard input holds more than {MAX_STDIN_BYTES:,} bytes; a situation is at most "
+            f"{MAX_SITUATION_CHARS:,} characters"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); convert it, for example with iconv -t UTF-8"
+        ) from None
+
+
 def _read_network(
     contacts: Path | None, tracker: Path | bool, situation: str, today: date | None
 ) -> ContactsDigest | None:
@@ -292,7 +322,7 @@ def _print_prompts(prompts: list[RenderedPrompt], *, as_json: bool) -> None:
             }
             for p in prompts
         ]
-        sys.stdout.write(json.dumps({"prompts": data}, ensure_ascii=False) + "\n")
+        sys.stdout.write(redact(json.dumps({"prompts": data}, ensure_ascii=False)) + "\n")
         return
     out = [f"===== system prompt (identical for all {len(prompts)} steps) =====", prompts[0].system]
     for p in prompts:
@@ -302,14 +332,14 @@ def _print_prompts(prompts: list[RenderedPrompt], *, as_json: bool) -> None:
             f"max {p.max_tokens} tokens, uses steps: {needs} ====="
         )
         out.append(p.prompt)
-    sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.write(redact("\n".join(out)) + "\n")
 
 
 def _print_result(result: RunResult, *, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(result.plan.model_dump_json() + "\n")
+        sys.stdout.write(redact(result.plan.model_dump_json()) + "\n")
     else:
-        stdout.print(Markdown(result.markdown))
+        stdout.print(Markdown(redact(result.markdown)))
     note = result.backend.get("structured_output_note")
     if note and result.backend.get("schema_enforced") is not True:
         stderr.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
