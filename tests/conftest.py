@@ -15,7 +15,11 @@ CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "skills"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     have_llama = importlib.util.find_spec("llama_cpp") is not None
     full_run = os.environ.get("NET_SKILL_FULL_LOCAL_RUN") == "1"
+    slow = os.environ.get("NET_SKILL_SLOW_TESTS") == "1"
     for item in items:
+        if "slow" in item.keywords and not slow:
+            reason = "a slow reliability suite: set NET_SKILL_SLOW_TESTS=1 (CI does)"
+            item.add_marker(pytest.mark.skip(reason=reason))
         if "full_local_run" in item.keywords and not full_run:
             item.add_marker(
                 pytest.mark.skip(reason="whole local run: set NET_SKILL_FULL_LOCAL_RUN=1 (CI does)")
