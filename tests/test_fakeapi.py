@@ -33,6 +33,7 @@ from tests.reliability.common import (
     api_backend,
     fakeapi_backend_registered,
     invoke,
+    openai_backend,
 )
 
 SCHEMA = {
@@ -174,6 +175,33 @@ async def test_openai_compatible_mode() -> None:
     assert refused["choices"][0]["message"]["refusal"]
     assert answers[3].status_code == 429 and answers[3].headers["retry-after"] == "0.2"
     assert limited["error"]["type"] == "rate_limit_error"
+
+
+OPENAI_OUTCOMES: dict[str, type[Exception] | None] = {
+    **dict.fromkeys(RETRIED | MALFORMED),
+    "bad_request": BackendError,
+    "unauthorized": BackendAuthError,
+    "max_tokens": NoAnswerError,
+    "refusal": NoAnswerError,
+    "slow": BackendTimeoutError,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OPENAI_OUTCOMES))
+async def test_every_fault_through_the_openai_compatible_backend(kind: str) -> None:
+    sleep = RecordingSleep(instant=True)
+    with FakeApi(FaultPlan(script=(kind,), slow_seconds=1.0)) as api:
+        backend = openai_backend(api.url, timeout=0.6, max_retry_wait=0.3, sleep=sleep)
+        try:
+            expected = OPENAI_OUTCOMES[kind]
+            if expected is None:
+                completion = await backend.complete(REQUEST)
+                assert completion.extra["attempts"] == 2
+            else:
+                with pytest.raises(expected):
+                    await backend.complete(REQUEST)
+        finally:
+            await backend.aclose()
 
 
 async def test_openai_sdk_against_the_fake() -> None:

@@ -39,11 +39,20 @@ def assert_every_case_ended(figures: FaultFigures) -> None:
     assert figures.first_pass_errors >= figures.final_errors
 
 
-def test_a_small_eval_under_faults(tmp_path: Path) -> None:
-    """Every kind but `slow` (whose cost is the deadline itself), waits recorded, not waited."""
+@pytest.mark.parametrize("dialect", ["anthropic", "openai"])
+def test_a_small_eval_under_faults(tmp_path: Path, dialect: str) -> None:
+    """Every kind but `slow` (whose cost is the deadline itself), waits recorded, not waited;
+    through the Anthropic backend, and the OpenAI-compatible one on the same fake API."""
     kinds = dict.fromkeys((k for k in TRANSIENT_FAULTS if k != "slow"), 1.0)
     figures = eval_under_faults(
-        tmp_path, cases=8, concurrency=4, rate=0.3, seed=5, kinds=kinds, instant_waits=True
+        tmp_path,
+        cases=8,
+        concurrency=4,
+        rate=0.3,
+        seed=5,
+        kinds=kinds,
+        instant_waits=True,
+        dialect=dialect,
     )
     assert_every_case_ended(figures)
     assert figures.wall_s < 60

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from net_skill.backends import registry
 from net_skill.backends.anthropic import AnthropicBackend
-from net_skill.backends.base import Backend
+from net_skill.backends.base import Backend, ModelPrice
+from net_skill.backends.openai import OpenAIBackend
 from net_skill.backends.registry import BackendOptions, register_backend
 from net_skill.cli import app
 
@@ -106,11 +107,37 @@ def api_backend(
         )
 
 
+def openai_backend(
+    url: str,
+    *,
+    timeout: float = 3.0,
+    max_retry_wait: float = 1.0,
+    sleep: RecordingSleep | None = None,
+) -> OpenAIBackend:
+    """The OpenAI-compatible backend and the openai SDK, reaching the fake API's `/v1`."""
+    return OpenAIBackend(
+        "fake-model",
+        base_url=url + "/v1",
+        api_key="sk-fake-openai",
+        structured_output="json_schema",
+        price=ModelPrice(input=1.0, output=2.0, cache_read=0.1, cache_write=1.25),
+        timeout=timeout,
+        max_retry_wait=max_retry_wait,
+        max_concurrency=None,
+        sleep=sleep,
+    )
+
+
 @contextmanager
-def fakeapi_backend_registered(url: str, **settings: Any) -> Iterator[None]:
-    """`--backend fakeapi` in this process: the Anthropic backend with test-sized deadlines."""
+def fakeapi_backend_registered(
+    url: str, *, dialect: str = "anthropic", **settings: Any
+) -> Iterator[None]:
+    """`--backend fakeapi` in this process: the Anthropic backend (or, with `dialect="openai"`,
+    the OpenAI-compatible one) on the fake API, with test-sized deadlines."""
 
     def factory(options: BackendOptions) -> Backend:
+        if dialect == "openai":
+            return openai_backend(url, **settings)
         return api_backend(url, **settings)
 
     register_backend(FAKEAPI_BACKEND, summary="the fault-injecting fake API (tests)")(factory)

@@ -139,6 +139,7 @@ def eval_under_faults(
     timeout: float = 3.0,
     cap: float = 1.0,
     instant_waits: bool = False,
+    dialect: str = "anthropic",
 ) -> FaultFigures:
     """`net-skill eval` (the real command, in this process) over `cases` cases while `rate` of
     the calls are faulted; the fake API runs as its own process. `instant_waits` records the
@@ -154,7 +155,7 @@ def eval_under_faults(
     sleeps = RecordingSleep(instant=instant_waits)
     with spawn_fake_api(plan, tag_pattern=TAG_PATTERN) as api:
         settings = {"timeout": timeout, "max_retry_wait": cap, "sleep": sleeps}
-        with fakeapi_backend_registered(api.url, **settings):
+        with fakeapi_backend_registered(api.url, dialect=dialect, **settings):
             started = time.perf_counter()
             outcome = invoke(
                 [
@@ -179,7 +180,7 @@ def eval_under_faults(
         raise AssertionError(f"eval exited {outcome.code}: {outcome.stderr[-2000:]}")
     ids = [f"case-{n:04d}" for n in range(cases)]
     return figures_of(
-        f"eval, {cases} cases, concurrency {concurrency}, {rate:.0%} of calls faulted",
+        f"eval ({dialect}), {cases} cases, concurrency {concurrency}, {rate:.0%} of calls faulted",
         ids,
         out / "results.jsonl",
         stats,
