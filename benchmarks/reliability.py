@@ -55,11 +55,17 @@ class Row:
 
 
 def fault_row(figures: FaultFigures) -> Row:
+    unread = figures.tokens_billed - figures.tokens_recorded
+    tokens = (
+        f"all {figures.tokens_billed:,} billed tokens recorded"
+        if unread == 0
+        else f"{figures.tokens_recorded:,} of {figures.tokens_billed:,} billed tokens recorded "
+        f"({unread:,} in answers sent as {figures.timeouts} call(s) hit their deadline)"
+    )
     detail = (
         f"{figures.requests:,} requests; errors {figures.first_pass_errors} on the first pass, "
-        f"{figures.final_errors} final; tokens recorded = billed: "
-        f"{figures.tokens_recorded == figures.tokens_billed}; longest wait "
-        f"{figures.max_wait_s:.1f} s (bound {figures.wait_cap_s:g} s)"
+        f"{figures.final_errors} final; {tokens}; longest wait {figures.max_wait_s:.1f} s "
+        f"(bound {figures.wait_cap_s:g} s)"
     )
     if figures.lowest_concurrency is not None:
         detail += f"; concurrency down to {figures.lowest_concurrency}"

@@ -34,7 +34,10 @@ def assert_every_case_ended(figures: FaultFigures) -> None:
     assert figures.faults > 0
     assert figures.survived == figures.faults
     assert figures.unnamed_errors == []
-    assert figures.tokens_recorded == figures.tokens_billed  # failed attempts included
+    # Every billed token is recorded, failed attempts included, except an answer the server
+    # sent as a call reached its deadline (it bills, the client never reads it).
+    unread = figures.tokens_billed - figures.tokens_recorded
+    assert 0 <= unread <= figures.timeouts * figures.largest_bill, figures
     assert figures.max_wait_s <= figures.wait_cap_s
     assert figures.first_pass_errors >= figures.final_errors
 

@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from net_skill.backends.base import Backend, ModelPrice
 from net_skill.backends.openai import OpenAIBackend
 from net_skill.backends.registry import BackendOptions, register_backend
 from net_skill.cli import app
+from tests.test_hostile_skills import Outcome
 
 FAKE_KEY = "sk-ant-api03-RELIABILITYfakeKEY0123456789abcdefABCDEFghij"
 TODAY = "2026-11-25"
@@ -145,14 +145,6 @@ def fakeapi_backend_registered(
         yield
     finally:
         registry._SPECS.pop(FAKEAPI_BACKEND, None)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    stdout: str
-    stderr: str
-    seconds: float
 
 
 def invoke(args: list[str], *, stdin: bytes | str | None = None) -> Outcome:

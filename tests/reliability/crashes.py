@@ -45,7 +45,12 @@ class KillFigures:
     """Kills that left a torn last line (then dropped or ended, and said so)."""
     failures: list[str] = field(default_factory=list)
     wall_s: float = 0.0
-    notes: list[str] = field(default_factory=list)
+
+    def tally(self, trial: str, problems: list[str], *, killed: bool) -> None:
+        if problems:
+            self.failures.append(f"{trial}: {problems}")
+        elif killed:
+            self.recovered += 1
 
 
 def _count_lines(path: Path, needle: bytes = b"") -> int:
@@ -54,6 +59,16 @@ def _count_lines(path: Path, needle: bytes = b"") -> int:
     except OSError:
         return 0
     return sum(1 for line in data.splitlines() if needle in line)
+
+
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [*NET_SKILL, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def _kill_when(
@@ -111,13 +126,7 @@ def eval_kills(folder: Path, *, trials: int = 10, cases: int = 12, seed: int = 0
             out = folder / f"trial-{trial:02d}"
             results = out / "results.jsonl"
             target = rng.randint(0, total - 2)
-            process = subprocess.Popen(
-                [*NET_SKILL, *command(out)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                stdin=subprocess.DEVNULL,
-            )
+            process = _start(command(out), env)
             killed = _kill_when(process, lambda r=results, t=target: _count_lines(r) >= t, rng)
             figures.kills += killed
             torn = results.exists() and not results.read_bytes().endswith(b"\n")
@@ -133,10 +142,7 @@ def eval_kills(folder: Path, *, trials: int = 10, cases: int = 12, seed: int = 0
                 missing = sorted(set(reference) - set(got))[:3]
                 changed = [k for k in reference if k in got and got[k] != reference[k]][:3]
                 problems.append(f"results differ: missing {missing}, changed {changed}")
-            if problems:
-                figures.failures.append(f"trial {trial} (after {target} results): {problems}")
-            elif killed:
-                figures.recovered += 1
+            figures.tally(f"trial {trial} (after {target} results)", problems, killed=killed)
     figures.wall_s = time.perf_counter() - started
     return figures
 
@@ -180,20 +186,11 @@ def run_kills(folder: Path, *, trials: int = 5, seed: int = 1) -> KillFigures:
                 folders = list(out.glob("*/events.jsonl"))
                 return bool(folders) and _count_lines(folders[0], b'"step_finished"') >= target
 
-            process = subprocess.Popen(
-                [*NET_SKILL, *command(out)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                stdin=subprocess.DEVNULL,
-            )
+            process = _start(command(out), env)
             killed = _kill_when(process, ready, rng)
             figures.kills += killed
             problems = _check_resume(out, env, reference, killed)
-            if problems:
-                figures.failures.append(f"trial {trial} (after {target} steps): {problems}")
-            elif killed:
-                figures.recovered += 1
+            figures.tally(f"trial {trial} (after {target} steps)", problems, killed=killed)
     figures.wall_s = time.perf_counter() - started
     return figures
 

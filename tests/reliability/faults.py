@@ -52,6 +52,9 @@ class FaultFigures:
     unnamed_errors: list[str]
     tokens_recorded: int
     tokens_billed: int
+    timeouts: int
+    """Calls that ended at their deadline: the server may have billed an answer they dropped."""
+    largest_bill: int
     max_wait_s: float
     wait_cap_s: float
     wall_s: float
@@ -117,6 +120,13 @@ def figures_of(
         unnamed_errors=unnamed,
         tokens_recorded=recorded_tokens(records),
         tokens_billed=int(stats["billed"]["input_tokens"]) + int(stats["billed"]["output_tokens"]),
+        timeouts=sum(
+            1
+            for r in records
+            for e in [*(r.get("earlier_errors") or []), r.get("error") or {}]
+            if e.get("type") == "BackendTimeoutError"
+        ),
+        largest_bill=int(stats.get("largest_bill", 0)),
         max_wait_s=max(waits, default=0.0),
         wait_cap_s=cap,
         wall_s=wall,

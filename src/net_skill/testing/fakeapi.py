@@ -34,7 +34,6 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 
 from net_skill.testing.dialects import DIALECTS, Dialect, Stop, tokens
@@ -81,6 +80,7 @@ class _Counters:
         self.answered = 0
         self.billed_input = 0
         self.billed_output = 0
+        self.largest_bill = 0
         self.late = 0
         self.client_gone = 0
         self.in_flight = 0
@@ -109,6 +109,7 @@ class _Counters:
                 "faulted": sum(faults.values()),
                 "answered": self.answered,
                 "billed": {"input_tokens": self.billed_input, "output_tokens": self.billed_output},
+                "largest_bill": self.largest_bill,
                 "late": self.late,
                 "client_gone": self.client_gone,
                 "max_in_flight": self.max_in_flight,
@@ -222,12 +223,7 @@ class FakeApi:
     def __enter__(self) -> FakeApi:
         return self.start()
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def stats(self) -> dict[str, Any]:
@@ -317,6 +313,9 @@ class FakeApi:
             self.counters.answered += 1
             self.counters.billed_input += input_tokens
             self.counters.billed_output += output_tokens
+            self.counters.largest_bill = max(
+                self.counters.largest_bill, input_tokens + output_tokens
+            )
 
 
 class FakeApiProcess:
@@ -345,12 +344,7 @@ class FakeApiProcess:
     def __enter__(self) -> FakeApiProcess:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
