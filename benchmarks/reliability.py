@@ -1,7 +1,7 @@
 """The reliability suites, measured: faults, crashes and hostile input, in one table.
 
-    python benchmarks/reliability.py            # the full suites (about 6 minutes on 2 cores)
-    python benchmarks/reliability.py --quick    # smaller sizes (about a minute)
+    python benchmarks/reliability.py            # the full suites (about 5 minutes on 2 cores)
+    python benchmarks/reliability.py --quick    # a fifth of the sizes (under 2 minutes)
     python benchmarks/reliability.py --json     # the figures as JSON
 
 The same drivers run in the test suite (tests/reliability, asserted there):
