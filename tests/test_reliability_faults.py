@@ -192,3 +192,45 @@ def _minimal_unless_case_2(backend: FakeBackend) -> Any:
         return await original(request)
 
     return answer
+
+
+def test_an_unplanned_exception_in_a_run_is_one_line_naming_the_folder(tmp_path: Path) -> None:
+    from net_skill.backends import registry
+    from net_skill.backends.registry import register_backend
+    from tests.reliability.common import invoke
+
+    def broken(request: CompletionRequest) -> Any:
+        if request.tag == "step-4":
+            raise KeyError("usage")  # what a body of an unforeseen shape once raised in the SDK
+        return None
+
+    def factory(options: Any) -> FakeBackend:
+        backend = FakeBackend()
+        original = backend._next_answer
+
+        async def answer(request: CompletionRequest) -> Any:
+            broken(request)
+            return await original(request)
+
+        backend._next_answer = answer  # type: ignore[method-assign]
+        return backend
+
+    register_backend("broken-test", summary="raises at step 4")(factory)
+    try:
+        runs = tmp_path / "runs"
+        failed = invoke(["run", "I am a nurse moving into PM.", "--backend", "broken-test",
+                         "--output", str(runs)])  # fmt: skip
+    finally:
+        registry._SPECS.pop("broken-test", None)
+    assert failed.code == 1
+    assert "Traceback" not in failed.stderr
+    (run_dir,) = runs.iterdir()
+    (error,) = [line for line in failed.stderr.splitlines() if line.startswith("error: ")]
+    assert error.startswith("error: step 4: unexpected KeyError: 'usage'")
+    text = " ".join(failed.stderr.split())
+    assert f"`net-skill resume {run_dir}`" in text
+    events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
+    failed_step = next(e for e in events if e["type"] == "step_failed")
+    assert failed_step["error_type"] == "UnexpectedError" and failed_step["step"] == 4
+    resumed = invoke(["resume", str(run_dir), "--backend", "fake", "--json"])
+    assert resumed.code == 0, resumed.stderr
