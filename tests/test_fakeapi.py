@@ -54,9 +54,9 @@ RETRIED |= {"reset", "truncated"}
 MALFORMED = {"malformed_json", "html", "wrong_shape", "empty"}
 
 
-async def _complete(api: FakeApi) -> Any:
+async def _complete(api: FakeApi, timeout: float = 10.0) -> Any:
     backend = api_backend(
-        api.url, timeout=0.6, max_retry_wait=0.3, sleep=RecordingSleep(instant=True)
+        api.url, timeout=timeout, max_retry_wait=0.3, sleep=RecordingSleep(instant=True)
     )
     try:
         return await backend.complete(REQUEST)
@@ -109,7 +109,7 @@ async def test_faults_a_retry_cannot_fix_end_the_call(
 ) -> None:
     with FakeApi(FaultPlan(script=(kind,), slow_seconds=1.0)) as api:
         with pytest.raises(error, match=message):
-            await _complete(api)
+            await _complete(api, timeout=0.6)
         assert api.stats()["requests"] == 1
 
 
@@ -191,7 +191,8 @@ OPENAI_OUTCOMES: dict[str, type[Exception] | None] = {
 async def test_every_fault_through_the_openai_compatible_backend(kind: str) -> None:
     sleep = RecordingSleep(instant=True)
     with FakeApi(FaultPlan(script=(kind,), slow_seconds=1.0)) as api:
-        backend = openai_backend(api.url, timeout=0.6, max_retry_wait=0.3, sleep=sleep)
+        timeout = 0.6 if kind == "slow" else 10.0  # a deadline the slow answer misses
+        backend = openai_backend(api.url, timeout=timeout, max_retry_wait=0.3, sleep=sleep)
         try:
             expected = OPENAI_OUTCOMES[kind]
             if expected is None:
@@ -237,7 +238,7 @@ def test_a_run_whose_backend_answers_html_names_the_folder_to_resume(tmp_path: P
     plan = FaultPlan(rules=(FaultRule("Define your networking purpose", "html"),))
     runs = tmp_path / "runs"
     args = ["run", situation, "--backend", FAKEAPI_BACKEND, "--output", str(runs), "--today", TODAY]
-    with FakeApi(plan) as api, fakeapi_backend_registered(api.url, timeout=3, max_retry_wait=0.1):
+    with FakeApi(plan) as api, fakeapi_backend_registered(api.url, timeout=10, max_retry_wait=0.1):
         failed = invoke(args)
     assert failed.code == 1, failed.stderr
     assert "Traceback" not in failed.stderr
@@ -245,7 +246,7 @@ def test_a_run_whose_backend_answers_html_names_the_folder_to_resume(tmp_path: P
     (line,) = [x for x in failed.stderr.splitlines() if x.startswith("error: ")]
     assert f"`net-skill resume {run_dir}`" in " ".join(failed.stderr.split())
     assert "malformed answer" in line and "HTML page" in line
-    with FakeApi() as api, fakeapi_backend_registered(api.url, timeout=3, max_retry_wait=0.1):
+    with FakeApi() as api, fakeapi_backend_registered(api.url, timeout=10, max_retry_wait=0.1):
         done = invoke(["resume", str(run_dir), "--backend", FAKEAPI_BACKEND, "--json"])
     assert done.code == 0, done.stderr
     assert json.loads(done.stdout)["skill_id"] == "net"
