@@ -117,7 +117,7 @@ FLAWS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
         "outreach_no_placeholders",
         _set("outreach.messages.0.why_you", "Hi [Name], I saw {company}."),
     ),
-    ("outreach_no_placeholders", _set("asks.asks.0.message", "Hi <name>, intro to XXX please?")),
+    ("asks_no_placeholders", _set("asks.asks.0.message", "Hi <name>, intro to XXX please?")),
     ("outreach_brief", _long),
     ("follow_up_rule", _set("follow_up_rule", {"wait_days_min": 2, "wait_days_max": 3})),
     ("follow_up_rule", _set("follow_up_rule", {"max_follow_ups": 3})),
@@ -209,7 +209,8 @@ def test_score_without_judge_uses_checks_alone() -> None:
     )
     cadence = flawed.criterion("maintenance_cadence")
     assert cadence.status == "failed" and cadence.checks_passed is False
-    assert flawed.passed_count == 5 and flawed.score is not None and 0 < flawed.score < 1
+    assert flawed.passed_count == 5 and flawed.score == pytest.approx(5 / 6, abs=1e-4)
+    assert flawed.partial_credit is not None and flawed.score < flawed.partial_credit < 1
     assert (
         json.loads(flawed.model_dump_json())["criteria"][5]["criterion_id"] == "maintenance_cadence"
     )
@@ -220,7 +221,7 @@ def test_filler_pasted_into_every_part_fails_the_distinctness_checks() -> None:
 
     from net_skill.backends.fake import minimal_instance
     from net_skill.skills.networking.checks.outreach import outreach_lines_distinct
-    from net_skill.skills.networking.checks.profile import research_parts_distinct
+    from net_skill.skills.networking.checks.targets import research_parts_distinct
     from net_skill.skills.networking.models import NETWORKING_STEP_MODELS
     from net_skill.skills.networking.plan import build_networking_plan
     from tests.plan_factory import good_plan
