@@ -60,7 +60,8 @@ _VAGUE_TEXT = """
     topics topic interests interested likes like care cares caring enjoy enjoys general
     similar same both also common shared lot lots many various everything works worked job
     jobs big large small huge new idea ideas company companies person everyone stuff lives
-    life nice cool awesome
+    life nice cool awesome former old current first seems seem seemed looks kind sort type
+    lots always often usually basically generally overall
 """
 VAGUE_WORDS = frozenset(_VAGUE_TEXT.split())
 """Words that name no concrete entity: "works in tech, likes innovation" is not research."""
@@ -80,6 +81,7 @@ _ROLE_TEXT = """
     experts practitioner practitioners peer peers employee employees employer employers
     agency agencies client clients executive executives ceo cto cfo coo ciso pm pms ux ui ai
     ml it qa hr b2b b2c saas api mba phd linkedin twitter mid-level entry-level level career
+    cs
 """
 ROLE_WORDS = frozenset(_ROLE_TEXT.split())
 """Job-title and company-kind words: a role, but not where to find the person."""
@@ -191,9 +193,12 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;•\n\"“(«]|[-–—]\s)\s*$")
 _NOT_NOUN_CAPS_TEXT = """
     i monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december hi hey hello dear thanks linkedin
-    twitter email zoom slack discord
+    twitter email zoom slack discord tbd tba todo xxx n/a na
 """
 _NOT_NOUN_CAPS = frozenset(_NOT_NOUN_CAPS_TEXT.split())
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def _is_capitalised_name(word: str) -> bool:
@@ -203,7 +208,9 @@ def _is_capitalised_name(word: str) -> bool:
 def proper_nouns(text: str, *, known: str = "") -> set[str]:
     """Folded capitalised words of `text` that name something (a company, place, event, project):
     not a sentence's first word (unless it is CamelCase, an acronym, or capitalised in `known`),
-    not a job-title or company-kind word (`Senior`, `Manager`, `SaaS`), not a weekday.
+    not a job-title or company-kind word (`Senior`, `Manager`, `SaaS`), not a weekday. In
+    Chinese or Japanese text, where letter case marks nothing, any Latin word is a name
+    (`pmconf`, `Ubie`).
 
     Languages that capitalise every noun (German) give too many; scripts without letter case
     give none (see `concrete_terms` for those).
@@ -214,16 +221,17 @@ def proper_nouns(text: str, *, known: str = "") -> set[str]:
         if _is_capitalised_name(m.group()) and not _SENTENCE_START.search(known[: m.start()])
     }
     found: set[str] = set()
+    latin_in_cjk = bool(_CJK.search(text))  # Latin letters in Chinese or Japanese mark names
     for match in _WORD_AT.finditer(text):
         word = match.group().rstrip(".'’-&")
-        if not _is_capitalised_name(word):
+        if not (_is_capitalised_name(word) or (latin_in_cjk and len(word) >= 2)):
             continue
         folded = fold(word).removesuffix("'s")
         if folded in ROLE_WORDS or folded in STOPWORDS or folded in _NOT_NOUN_CAPS:
             continue
         if folded in GENERIC_WORDS or folded in VAGUE_WORDS:
             continue
-        initial = bool(_SENTENCE_START.search(text[: match.start()]))
+        initial = not latin_in_cjk and bool(_SENTENCE_START.search(text[: match.start()]))
         marked = any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
         if not initial or marked or folded in named_in_known:
             found.add(folded)

@@ -110,7 +110,7 @@ def tracking_in_place(plan: NetworkingPlan) -> CheckOutcome:
     items += [(not is_blank(h), f"habit is a placeholder: {quote(h)}") for h in maintenance.habits]
     return outcome_of(
         items,
-        f"tracks {', '.join(fields[:4])}; habit {quote(maintenance.habits[0])}",
+        f"tracks {', '.join(fields[:4])}; habit {quote(next(iter(maintenance.habits), ''))}",
     )
 
 

@@ -48,13 +48,15 @@ def _target_of(plan: NetworkingPlan, message: OutreachMessage) -> Target | None:
 def _distinctive(plan: NetworkingPlan, target: Target) -> set[str]:
     """Stems of this target's text that say something about the target, not the sender.
 
-    Words every other target shares are dropped.
+    Words every other target shares are dropped, except the target's own name and its mutual
+    contact's (a second target reached through the first shares the first's name and company,
+    and naming the mutual contact is the skill's warm outreach).
     """
     own = content_stems(_target_words(target))
     others = [content_stems(_target_words(t)) for t in plan.targets.targets if t is not target]
     if others:
         shared_by_all: set[str] = set.intersection(*others)
-        own -= shared_by_all
+        own -= shared_by_all - content_stems(f"{target.name or ''} {target.via or ''}")
     return own
 
 
@@ -98,7 +100,7 @@ def outreach_mentions_target(plan: NetworkingPlan) -> CheckOutcome:
                 f"to them: {quote(message.why_you)}",
             )
         )
-    return outcome_of(items, f"e.g. {quote(messages[0].why_you)}")
+    return outcome_of(items, f"e.g. {quote(messages[0].why_you)}" if messages else "")
 
 
 def _placeholder_items(texts: list[tuple[str, str]]) -> list[tuple[bool, str]]:
@@ -219,8 +221,10 @@ def _ask_paths(path: tuple[str | int, ...]) -> bool:
 
 @check(reads=(8,))
 def asks_quality(plan: NetworkingPlan) -> CheckOutcome:
-    """No ask (person, why them, message) is junk or left unanswered."""
-    return quality_outcome(plan, 8, keep=_ask_paths)
+    """No ask (person, why them, message) is junk or left unanswered. The skill gives ask
+    templates to fill in: a filled-in template is applied, not echoed (its unfilled slots are
+    template debris and still count)."""
+    return quality_outcome(plan, 8, keep=_ask_paths, skip=frozenset({"skill_text_echo"}))
 
 
 @check(reads=(8,))

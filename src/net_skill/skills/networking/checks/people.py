@@ -15,14 +15,16 @@ import re
 from collections.abc import Iterable
 
 from net_skill.eval._text import GENERIC_WORDS, ROLE_WORDS, STOPWORDS, VAGUE_WORDS
-from net_skill.names import appears_in
+from net_skill.names import appears_in, candidate_names
 from net_skill.skills.networking.grounding import named_people
 from net_skill.skills.networking.plan import NetworkingPlan
 from net_skill.text import fold, phrase_segments
 
 _NOT_NAME_TEXT = """
     hi hey hello dear thanks congrats congratulations hola bonjour hallo ola oi ciao salut
-    inside former search linkedin twitter slack discord github email zoom
+    inside former search linkedin twitter slack discord github email zoom liebe lieber
+    sehr geehrte geehrter ihr ihre ihren ihrer ihnen kein keine keinen ehemalige ehemaligen
+    estimado estimada querido querida cher chère prezado prezada caro cara
 """
 NOT_NAME_WORDS = (
     ROLE_WORDS | GENERIC_WORDS | VAGUE_WORDS | STOPWORDS | frozenset(_NOT_NAME_TEXT.split())
@@ -44,21 +46,76 @@ def known_text(plan: NetworkingPlan) -> str:
 def invented_people(text: str, known: str) -> list[str]:
     """The people `text` names who are not in `known`, in order of appearance."""
     invented: list[str] = []
-    for person in named_people(text):
-        name = _POSSESSIVE.sub("", person.name)
-        parts = [p for p in name.split() if _could_be_name(p)]
-        if not parts or name in invented:
+    german = _is_german(text) or _is_german(known)
+    for candidate in _candidates(text):
+        name = _name_part(candidate)
+        if name is None or name in invented or appears_in(name, known):
             continue
+        if german and not _GERMAN_CUE.search(_before(text, name)):
+            continue  # German capitalises every noun: only a cued name is evidence
+        parts = name.split()
         unknown = [p for p in parts if not appears_in(p, known)]
-        if not unknown or appears_in(" ".join(parts), known):
-            continue
-        if unknown == [name.split()[0]] and _opens_sentence(name, text):
+        if not unknown or (unknown == parts[:1] and _opens_sentence(name, text)):
             continue
         invented.append(name)
     return invented
 
 
-_POSSESSIVE = re.compile(r"['’]s?$")
+def _candidates(text: str) -> list[str]:
+    """Who `text` may name: `named_people`, plus the Chinese and Japanese names next to an
+    honorific or relation word (`candidate_names`), which `named_people` drops inside running
+    text (it looks for word boundaries those scripts do not have)."""
+    found = [p.name for p in named_people(text)]
+    found += [n for n in candidate_names(text) if not _CASED.search(n) and n not in found]
+    return found
+
+
+_CASED = re.compile(r"[^\W\d_]", re.ASCII)
+
+
+def _name_part(candidate: str) -> str | None:
+    """The part of a candidate that can be a person's name, or None.
+
+    A possessive ends it ("Climate's London" is something of Climate's); greetings, titles and
+    platforms at its edges are dropped ("Dear Marcus Reyes", "Search LinkedIn"); a non-name
+    word inside it ("Termin Ihrer Wahl") or a single word left from several means no name.
+    """
+    owner = re.split(r"['’]s\b", candidate, maxsplit=1)
+    words = owner[0].split()
+    if len(owner) > 1 and len(words) < 2:
+        return None
+    start, end = 0, len(words)
+    while start < end and not _could_be_name(words[start]):
+        start += 1
+    while end > start and not _could_be_name(words[end - 1]):
+        end -= 1
+    kept = words[start:end]
+    if not kept or not all(_could_be_name(w) for w in kept):
+        return None
+    if len(kept) == 1 and len(words) > 1:
+        return None
+    return " ".join(kept)
+
+
+_GERMAN_TEXT = """
+    und ich nicht mit für ist wir sie ein eine einen einem einer der die das den dem des auch bei
+    zu mein meine meinen sind hat habe bin von noch oder aber wenn weil dass
+"""
+_GERMAN = frozenset(_GERMAN_TEXT.split())
+_GERMAN_CUE = re.compile(
+    r"(?:\b(?:Herrn?|Frau|Dr\.?|Prof\.?|Kolleg(?:e|in|en)|(?:Studien)?[Ff]reund(?:in)?|"
+    r"Chef(?:in)?|Mentor(?:in)?|Bekannte[rn]?|Nachbar(?:in)?|Cousine?|Bruder|Schwester)\s+)$"
+)
+
+
+def _is_german(text: str) -> bool:
+    tokens = [fold(w) for w in re.findall(r"\w+", text)]
+    return len(tokens) >= 4 and sum(t in _GERMAN for t in tokens) >= max(2, len(tokens) // 12)
+
+
+def _before(text: str, name: str) -> str:
+    at = text.find(name)
+    return text[max(0, at - 40) : at] if at >= 0 else ""
 
 
 def _could_be_name(word: str) -> bool:

@@ -138,10 +138,14 @@ def quality_items(
 
 
 def quality_outcome(
-    plan: NetworkingPlan, number: int, *, keep: Callable[[StepPath], bool] = lambda _p: True
+    plan: NetworkingPlan,
+    number: int,
+    *,
+    keep: Callable[[StepPath], bool] = lambda _p: True,
+    skip: frozenset[str] = frozenset(),
 ) -> CheckOutcome:
     """The outcome of a step's quality check (see `quality_items`)."""
-    items = quality_items(plan, number, keep=keep)
+    items = quality_items(plan, number, keep=keep, skip=skip)
     problems = [problem for ok, problem in items if not ok]
     field = NETWORKING_FIELDS[number]
     if not problems:

@@ -8,6 +8,7 @@ from net_skill.eval._text import (
     community_words,
     concrete_terms,
     is_blank,
+    proper_nouns,
     quote,
     similarity,
     specific_stems,
@@ -63,11 +64,13 @@ def targets_complete(plan: NetworkingPlan) -> CheckOutcome:
 
 
 def _where(target: Target, situation: str) -> set[str]:
-    """What says where a described target can be found: named organisations, places,
-    communities or events (proper nouns), and specific terms the situation shares (the
-    person's own school, city or field's community), job titles and company kinds left out."""
+    """What says where a described target can be found, in its profile or background: a named
+    organisation, place or event (a proper noun: "a Toronto fintech such as Wealthsimple",
+    "through Luis Romero's colleagues") or a community ("the local Rust meetup", "the dbt
+    Slack"). A kind of company alone ("a large SaaS company", "a local car dealership") is a
+    category, not a place to look."""
     text = f"{target.profile}\n{target.research.background}"
-    return concrete_terms(text, situation, roles=False) | community_words(text)
+    return proper_nouns(text, known=situation) | community_words(text)
 
 
 @check(reads=(4,))
