@@ -5,7 +5,7 @@ from __future__ import annotations
 from net_skill.eval._text import is_blank, quote
 from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
 from net_skill.names import appears_in
-from net_skill.skills.networking.checks.people import people_items
+from net_skill.skills.networking.checks.people import known_people, people_items
 from net_skill.skills.networking.checks.phrases import gap_denies_itself
 from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.plan import NetworkingPlan
@@ -84,10 +84,10 @@ def audit_names_known(plan: NetworkingPlan) -> CheckOutcome:
             (f"contact {c.name or number}", f"{c.description}\n{c.relevance}")
             for number, c in enumerate(plan.audit.contacts, 1)
         ),
-        plan.situation,
+        known_people(plan),
     )
     return known_outcome(
-        name_items(named, plan.situation) + [i for i in described if not i[0]],
+        name_items(named, known_people(plan)) + [i for i in described if not i[0]],
         nobody="no contact is named; contacts are described",
         what="named contacts",
     )

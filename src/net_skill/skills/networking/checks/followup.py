@@ -15,6 +15,7 @@ from net_skill.skills.networking.checks.base import MIN_THANK_YOU_WORDS
 from net_skill.skills.networking.checks.phrases import (
     stated_follow_ups,
     stated_thank_you_delays,
+    thanks,
 )
 from net_skill.skills.networking.checks.quality import quality_items
 from net_skill.skills.networking.plan import NetworkingPlan
@@ -89,8 +90,9 @@ def follow_up_rule(plan: NetworkingPlan) -> CheckOutcome:
 
 @check(reads=(6,))
 def thank_you_habit(plan: NetworkingPlan) -> CheckOutcome:
-    """A thank-you within 24 hours, written for every planned conversation (a real note, not
-    junk, not unanswered), and no preparation says it comes later."""
+    """A thank-you within 24 hours, written for every planned conversation (a real note that
+    thanks them: not junk, not unanswered, not a note that thanks nobody), and no preparation
+    says it comes later."""
     hours = plan.thank_you_within_hours
     items = [
         (
@@ -108,6 +110,13 @@ def thank_you_habit(plan: NetworkingPlan) -> CheckOutcome:
                 f"conversation with target {prep.target} has no real thank-you note: {quote(note)}",
             )
         )
+        if not is_blank(note):
+            items.append(
+                (
+                    thanks(note),
+                    f"the thank-you note to target {prep.target} thanks nobody: {quote(note)}",
+                )
+            )
         items += stated_items(
             [(f"preparation for target {prep.target}", f"{prep.hope_to_learn}\n{note}")]
         )

@@ -31,16 +31,24 @@ NOT_NAME_WORDS = (
 )
 """Capitalised words that are not part of a person's name ("Dear", "Search LinkedIn")."""
 
-__all__ = ["invented_people", "known_text", "people_items"]
+__all__ = ["invented_people", "known_people", "known_text", "people_items"]
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(«]|[-–—]\s)\s*$")
 
 
+def known_people(plan: NetworkingPlan) -> str:
+    """The text people may come from: the situation, and the names a contacts file listed for
+    the model when the plan records them (`network_summary.listed_names`)."""
+    summary = getattr(plan, "network_summary", None)
+    listed = getattr(summary, "listed_names", None) or []
+    return "\n".join([plan.situation, *(str(n) for n in listed)])
+
+
 def known_text(plan: NetworkingPlan) -> str:
-    """Where a person may come from: the situation, and the target profiles (whose own names
-    the target checks hold to the situation)."""
+    """Where a person named in free text may come from: `known_people`, and the target
+    profiles (whose own names the target checks hold to the situation)."""
     profiles = [t.profile for t in plan.targets.targets]
-    return "\n".join([plan.situation, *profiles])
+    return "\n".join([known_people(plan), *profiles])
 
 
 def invented_people(text: str, known: str) -> list[str]:

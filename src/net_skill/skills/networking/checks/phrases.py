@@ -26,6 +26,7 @@ __all__ = [
     "gap_denies_itself",
     "stated_follow_ups",
     "stated_thank_you_delays",
+    "thanks",
 ]
 
 
@@ -340,6 +341,11 @@ _AFTER_HELP = _any(
     r"\bagain\b|\bafter (?:they|he|she) (?:help|helped|introduce|refer)\w*|\bonce (?:they|it)\b|"
     r"\bon (?:the )?outcome\b|\bwhen (?:you|it|they) (?:land|get|hear|start)\w*",
 )
+
+
+def thanks(text: str) -> bool:
+    """True when `text` thanks someone (in any of the languages above)."""
+    return bool(_THANKS.search(fold(text)))
 
 
 def stated_thank_you_delays(text: str) -> list[Statement]:

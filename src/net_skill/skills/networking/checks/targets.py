@@ -22,7 +22,7 @@ from net_skill.skills.networking.checks.base import (
     MIN_RESEARCH_WORDS,
     NEAR_COPY_RATIO,
 )
-from net_skill.skills.networking.checks.people import people_items
+from net_skill.skills.networking.checks.people import known_people, people_items
 from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.models import Target
 from net_skill.skills.networking.plan import NetworkingPlan
@@ -197,10 +197,10 @@ def target_names_known(plan: NetworkingPlan) -> CheckOutcome:
             )
             for number, t in enumerate(targets, 1)
         ),
-        plan.situation,
+        known_people(plan),
     )
     return known_outcome(
-        name_items(named, plan.situation) + [i for i in described if not i[0]],
+        name_items(named, known_people(plan)) + [i for i in described if not i[0]],
         nobody="no target is named; targets are described profiles",
         what="names of targets and mutual contacts",
     )
