@@ -19,6 +19,7 @@ from net_skill.skills.networking import NetworkingPlan
 from net_skill.skills.networking.checks import CHECKS
 from net_skill.skills.networking.checks.base import NEAR_COPY_RATIO
 from tests.labeled_plans import CRITERION_IDS, labeled_document
+from tests.labeled_plans import setter as _set
 
 
 def plan_data(name: str = "good-teacher-ux") -> dict[str, Any]:
@@ -60,18 +61,6 @@ def test_good_plan_passes_every_check() -> None:
     failing = [(r.check_id, r.evidence) for r in results if not r.passed]
     assert failing == []
     assert all(r.score == 1.0 and r.evidence for r in results)
-
-
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        node: Any = data
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node[int(key)] if key.isdigit() else node[key]
-        last = keys[-1]
-        node[int(last) if last.isdigit() else last] = value
-
-    return mutate
 
 
 def _copy_paste(data: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from net_skill.skills.networking.checks.phrases import (
 )
 from net_skill.skills.networking.models import NETWORKING_STEP_MODELS
 from tests.labeled_plans import CRITERION_IDS, labeled_document
+from tests.labeled_plans import setter as _set
 from tests.plan_factory import SITUATION, good_plan, good_step_outputs
 
 CRITERION_OF = {c.id: spec.id for spec in NETWORKING_CRITERIA.values() for c in spec.checks}
@@ -162,18 +163,6 @@ def test_names_in_languages_without_spaces_or_with_capitalised_nouns() -> None:
 
 
 # --- the checks on plans -----------------------------------------------------------------------
-
-
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        node: Any = data
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node[int(key)] if key.isdigit() else node[key]
-        last = keys[-1]
-        node[int(last) if last.isdigit() else last] = value
-
-    return mutate
 
 
 def _both(*mutations: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:

@@ -26,6 +26,7 @@ __all__ = [
     "content_stems",
     "find_placeholders",
     "is_blank",
+    "pair_ratios",
     "proper_nouns",
     "quote",
     "similarity",
@@ -178,6 +179,15 @@ def similarity(first: Iterable[str], second: Iterable[str]) -> float:
     if not a and not b:
         return 1.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def pair_ratios(sequences: list[list[str]]) -> list[tuple[int, int, float]]:
+    """(i, j, similarity) for every pair of word sequences, in order (for near-copy checks)."""
+    return [
+        (i, j, similarity(sequences[i], sequences[j]))
+        for i in range(len(sequences))
+        for j in range(i + 1, len(sequences))
+    ]
 
 
 def quote(text: str, limit: int = 90) -> str:

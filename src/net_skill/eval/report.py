@@ -113,7 +113,7 @@ class VariantStats:
         generation = record.generation
         if generation is not None:
             self.cache_hits += 1 if generation.cache_hit else 0
-            self.generation_tokens += Tokens.of(generation.usage)
+            self.generation_tokens += Tokens.of_mapping(generation.usage)
             self.generation_cost.add(generation.cost_usd)
             if not generation.cache_hit:
                 self.generation_latency.append(float(generation.elapsed_s or 0.0))
@@ -127,7 +127,7 @@ class VariantStats:
         judging = record.judging
         if judging is not None and judging.model:
             self.judges.add(f"{judging.backend}:{judging.model}")
-            self.judging_tokens += Tokens.of(judging.usage)
+            self.judging_tokens += Tokens.of_mapping(judging.usage)
             self.judging_cost.add(judging.cost_usd)
 
     def _add_score(self, index: int, record: ResultRecord) -> None:

@@ -184,10 +184,10 @@ def _case(out: IO[str], record: ResultRecord, situation: str | None) -> None:
     judging = record.judging
     out.write(
         f'<p class="muted">tags: {_e(", ".join(record.tags) or "–")}; generation '
-        f"{_e(Tokens.of(generation.usage if generation else {}).text())} tokens, "
+        f"{_e(Tokens.of_mapping(generation.usage if generation else {}).text())} tokens, "
         f"{_e(Money(usd=(generation.cost_usd or 0.0) if generation else 0.0).text())}"
         f"{' (cached)' if generation and generation.cache_hit else ''}; judging "
-        f"{_e(Tokens.of(judging.usage if judging else {}).text())} tokens by "
+        f"{_e(Tokens.of_mapping(judging.usage if judging else {}).text())} tokens by "
         f"{_e((judging.model if judging else None) or 'no judge')}; latency "
         f"{_e(record.latency_s)}s; plan: <code>{_e(record.plan_path or '–')}</code></p>\n"
     )

@@ -10,12 +10,15 @@ Module order (no cycles): `report_model` <- `compare` <- `report_md`, `report_ht
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from net_skill.eval.scoring import PlanScore
 from net_skill.eval.stats import Estimate
+from net_skill.events import UsageModel
+from net_skill.usage import Usage
 
 __all__ = [
     "HEADLINE_NOTE",
@@ -102,21 +105,18 @@ class Money(_Model):
         return text
 
 
-class Tokens(_Model):
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_input_tokens: int = 0
-    cache_creation_input_tokens: int = 0
+class Tokens(UsageModel):
+    """Tokens of a set of calls (`events.UsageModel`, with the report's text)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     @classmethod
-    def of(cls, usage: Any) -> Tokens:
+    def of_mapping(cls, usage: Mapping[str, Any] | None) -> Tokens:
         """From a usage mapping (unknown keys ignored, missing ones 0)."""
-        if not isinstance(usage, dict):
-            return cls()
-        return cls(**{k: int(usage.get(k) or 0) for k in cls.model_fields})
+        return cls(**Usage.from_dict(usage).to_dict())
 
     def __add__(self, other: Tokens) -> Tokens:
-        return Tokens(**{k: getattr(self, k) + getattr(other, k) for k in Tokens.model_fields})
+        return Tokens(**(self.to_usage() + other.to_usage()).to_dict())
 
     def text(self) -> str:
         """`1,200 in / 300 out` (input includes cached input)."""

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from net_skill.eval._text import is_blank, quote
-from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
-from net_skill.names import appears_in
-from net_skill.skills.networking.checks.people import known_people, people_items
+from net_skill.eval.checks import CheckOutcome, check, outcome_of
+from net_skill.skills.networking.checks.people import (
+    known_outcome,
+    known_people,
+    name_items,
+    people_items,
+)
 from net_skill.skills.networking.checks.phrases import gap_denies_itself
 from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.plan import NetworkingPlan
@@ -57,21 +61,6 @@ def audit_gaps_named(plan: NetworkingPlan) -> CheckOutcome:
     ]
     first = plan.audit.gaps[0] if plan.audit.gaps else ""
     return outcome_of(gaps + build, f"gaps named, e.g. {quote(first)}")
-
-
-def name_items(named: list[tuple[str, str]], situation: str) -> list[tuple[bool, str]]:
-    """(passed, problem) per (role, name) of a name field: the name appears in the situation."""
-    return [
-        (appears_in(name, situation), f"{role} {name!r} is not named in the situation (invented)")
-        for role, name in named
-    ]
-
-
-def known_outcome(items: list[tuple[bool, str]], *, nobody: str, what: str) -> CheckOutcome:
-    """The outcome of a names check: `nobody` (a pass) when there is no name to check."""
-    if not items:
-        return vacuous(nobody)
-    return outcome_of(items, f"all {len(items)} {what} appear in the situation")
 
 
 @check(reads=(2,))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from net_skill.eval._text import is_blank, quote, words
 from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
 from net_skill.names import appears_in
-from net_skill.skills.networking.checks.audit import known_outcome
 from net_skill.skills.networking.checks.base import MIN_TRACKING_FIELDS
-from net_skill.skills.networking.checks.people import known_text, people_items
+from net_skill.skills.networking.checks.people import known_text, people_outcome
 from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.plan import NetworkingPlan
 from net_skill.skills.networking.schedule import CADENCE_DAYS
@@ -118,12 +117,9 @@ def tracking_in_place(plan: NetworkingPlan) -> CheckOutcome:
 def tracked_people_known(plan: NetworkingPlan) -> CheckOutcome:
     """Every person a tracked relationship names is in the situation: a cadence for an
     invented person maintains nothing. (Described people, "PhD advisor", name nobody.)"""
-    items = people_items(
+    return people_outcome(
         ((f"tracked person {r.person!r}", r.person) for r in plan.maintenance.relationships),
         known_text(plan),
-    )
-    return known_outcome(
-        [i for i in items if not i[0]],
         nobody="every tracked person is in the situation or described",
         what="tracked people",
     )

@@ -8,20 +8,20 @@ from net_skill.eval._text import (
     content_stems,
     find_placeholders,
     is_blank,
+    pair_ratios,
     quote,
     similarity,
     word_count,
     words,
 )
 from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
-from net_skill.skills.networking.checks.audit import known_outcome
 from net_skill.skills.networking.checks.base import (
     MAX_OUTREACH_WORDS,
     MIN_OWN_WORDS,
     MIN_SPECIFIC_WORDS,
     NEAR_COPY_RATIO,
 )
-from net_skill.skills.networking.checks.people import known_text, people_items
+from net_skill.skills.networking.checks.people import known_text, people_outcome
 from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.models import OutreachMessage, Target
 from net_skill.skills.networking.plan import NetworkingPlan
@@ -155,17 +155,14 @@ def outreach_distinct(plan: NetworkingPlan) -> CheckOutcome:
         target = _target_of(plan, message)
         own = {w for w in words(_target_words(target))} if target else set()
         stripped.append([w for w in words(message.text) if w not in own])
-    items = []
-    for i, j in combinations(range(len(messages)), 2):
-        ratio = similarity(stripped[i], stripped[j])
-        items.append(
-            (
-                ratio < NEAR_COPY_RATIO,
-                f"messages {i + 1} and {j + 1} are near-copies (similarity {ratio:.2f} "
-                f">= {NEAR_COPY_RATIO}): {quote(messages[i].why_you)} / "
-                f"{quote(messages[j].why_you)}",
-            )
+    items = [
+        (
+            ratio < NEAR_COPY_RATIO,
+            f"messages {i + 1} and {j + 1} are near-copies (similarity {ratio:.2f} "
+            f">= {NEAR_COPY_RATIO}): {quote(messages[i].why_you)} / {quote(messages[j].why_you)}",
         )
+        for i, j, ratio in pair_ratios(stripped)
+    ]
     return outcome_of(items, f"{len(messages)} messages, no near-copies")
 
 
@@ -198,15 +195,12 @@ def outreach_lines_distinct(plan: NetworkingPlan) -> CheckOutcome:
 def outreach_names_known(plan: NetworkingPlan) -> CheckOutcome:
     """Everyone a message names (a mutual contact, a colleague) is in the situation or a
     target's profile: a message must not invent the people it leans on."""
-    items = people_items(
+    return people_outcome(
         (
             (f"message to target {m.target}", f"{m.text}\n{m.follow_up_message}")
             for m in plan.outreach.messages
         ),
         known_text(plan),
-    )
-    return known_outcome(
-        [i for i in items if not i[0]],
         nobody=f"the {len(plan.outreach.messages)} messages name nobody outside the situation",
         what="people named in messages",
     )
@@ -238,15 +232,12 @@ def asks_no_placeholders(plan: NetworkingPlan) -> CheckOutcome:
 def asks_people_known(plan: NetworkingPlan) -> CheckOutcome:
     """Everyone an ask names (who is asked, who they are asked to introduce) is in the
     situation: an ask must not lean on invented people."""
-    items = people_items(
+    return people_outcome(
         (
             (f"ask of {a.person!r}", f"{a.person}\n{a.message}\n{a.why_them}")
             for a in plan.asks.asks
         ),
         known_text(plan),
-    )
-    return known_outcome(
-        [i for i in items if not i[0]],
         nobody=f"the {len(plan.asks.asks)} asks name nobody who is not in the situation",
         what="people named in asks",
     )

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from net_skill.eval._text import GENERIC_WORDS, ROLE_WORDS, STOPWORDS, VAGUE_WORDS
+from net_skill.eval.checks import CheckOutcome, outcome_of, vacuous
 from net_skill.names import appears_in, candidate_names
 from net_skill.skills.networking.grounding import named_people
 from net_skill.skills.networking.plan import NetworkingPlan
@@ -31,7 +32,15 @@ NOT_NAME_WORDS = (
 )
 """Capitalised words that are not part of a person's name ("Dear", "Search LinkedIn")."""
 
-__all__ = ["invented_people", "known_people", "known_text", "people_items"]
+__all__ = [
+    "invented_people",
+    "known_outcome",
+    "known_people",
+    "known_text",
+    "name_items",
+    "people_items",
+    "people_outcome",
+]
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(«]|[-–—]\s)\s*$")
 
@@ -157,3 +166,28 @@ def people_items(texts: Iterable[tuple[str, str]], known: str) -> list[tuple[boo
             )
         )
     return items
+
+
+def name_items(named: list[tuple[str, str]], situation: str) -> list[tuple[bool, str]]:
+    """(passed, problem) per (role, name) of a name field: the name appears in the situation."""
+    return [
+        (appears_in(name, situation), f"{role} {name!r} is not named in the situation (invented)")
+        for role, name in named
+    ]
+
+
+def known_outcome(items: list[tuple[bool, str]], *, nobody: str, what: str) -> CheckOutcome:
+    """The outcome of a names check: `nobody` (a pass) when there is no name to check."""
+    if not items:
+        return vacuous(nobody)
+    return outcome_of(items, f"all {len(items)} {what} appear in the situation")
+
+
+def people_outcome(
+    texts: Iterable[tuple[str, str]], known: str, *, nobody: str, what: str
+) -> CheckOutcome:
+    """The outcome of a free-text people check: `texts` are (where, text) pairs, each may name
+    only people of `known`; `nobody` is the evidence when none names an unknown person."""
+    return known_outcome(
+        [i for i in people_items(texts, known) if not i[0]], nobody=nobody, what=what
+    )

@@ -8,6 +8,7 @@ from net_skill.eval._text import (
     community_words,
     concrete_terms,
     is_blank,
+    pair_ratios,
     proper_nouns,
     quote,
     similarity,
@@ -16,13 +17,17 @@ from net_skill.eval._text import (
     words,
 )
 from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
-from net_skill.skills.networking.checks.audit import known_outcome, name_items
 from net_skill.skills.networking.checks.base import (
     MIN_RESEARCH_STEMS,
     MIN_RESEARCH_WORDS,
     NEAR_COPY_RATIO,
 )
-from net_skill.skills.networking.checks.people import known_people, people_items
+from net_skill.skills.networking.checks.people import (
+    known_outcome,
+    known_people,
+    name_items,
+    people_items,
+)
 from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.models import Target
 from net_skill.skills.networking.plan import NetworkingPlan
@@ -146,16 +151,14 @@ def target_research_distinct(plan: NetworkingPlan) -> CheckOutcome:
         )
         for t in targets
     ]
-    items = []
-    for i, j in combinations(range(len(targets)), 2):
-        ratio = similarity(texts[i], texts[j])
-        items.append(
-            (
-                ratio < NEAR_COPY_RATIO,
-                f"research of targets {i + 1} and {j + 1} is a near-copy (similarity "
-                f"{ratio:.2f}): {quote(targets[i].research.background)}",
-            )
+    items = [
+        (
+            ratio < NEAR_COPY_RATIO,
+            f"research of targets {i + 1} and {j + 1} is a near-copy (similarity {ratio:.2f}): "
+            f"{quote(targets[i].research.background)}",
         )
+        for i, j, ratio in pair_ratios(texts)
+    ]
     if not items:
         return vacuous("a single target: nothing to compare", passed=bool(targets))
     return outcome_of(items, "each target has its own research")
