@@ -75,13 +75,13 @@ def _example_texts(number: int) -> tuple[str, ...]:
     return (*texts, *(e.situation for e in examples))
 
 
-@lru_cache(maxsize=64)
-def step_context(number: int, situation: str) -> QualityContext:
-    """The quality context of step `number`'s answers for `situation` (what is the same for
-    every situation is prepared once; the context itself indexes it again, about 3 ms)."""
+@cache
+def _base_context(number: int) -> QualityContext:
+    """Step `number`'s context without a user's text: its schema and those of the steps it
+    saw, its instruction and guidance, the skill's steps and the worked example (built once)."""
     return QualityContext.from_schema(
         schema_of(NETWORKING_STEP_MODELS[number]),
-        source_text=situation,
+        source_text="",
         instructions=_step_texts()[number],
         skill_items=_skill_sentences(),
         earlier=[
@@ -89,6 +89,12 @@ def step_context(number: int, situation: str) -> QualityContext:
         ],
         examples=_example_texts(number),
     )
+
+
+@lru_cache(maxsize=64)
+def step_context(number: int, situation: str) -> QualityContext:
+    """The quality context of step `number`'s answers for `situation`."""
+    return _base_context(number).with_source(situation)
 
 
 MAX_EXAMPLE_WORDS_ALLOWED = 2
