@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +25,17 @@ def labeled_document(name: str) -> dict[str, Any]:
     """The whole labelled file `evals/labeled/<name>.json` (`id`, `labels`, `plan`, ...)."""
     data: dict[str, Any] = json.loads((LABELED / f"{name}.json").read_text(encoding="utf-8"))
     return data
+
+
+def setter(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """A mutation of plan data: `setter("audit.gaps.0", "N/A")` sets that value."""
+
+    def mutate(data: dict[str, Any]) -> None:
+        node: Any = data
+        keys = path.split(".")
+        for key in keys[:-1]:
+            node = node[int(key)] if key.isdigit() else node[key]
+        last = keys[-1]
+        node[int(last) if last.isdigit() else last] = value
+
+    return mutate

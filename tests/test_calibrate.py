@@ -69,8 +69,13 @@ def test_calibration_on_a_tiny_constructed_set(tmp_path: Path) -> None:
     assert outreach.labeled == 4 and outreach.checks is not None and outreach.checks.accuracy == 1.0
     assert not report.checks_meet(0.9)
     table = report.to_markdown()
-    assert "| maintenance_cadence | 3 | 1 | 67% | 0.40 |" in table
-    assert "checks disagree): c" in table
+    assert "| maintenance_cadence | 3 | 1 | 67% | 0.40 | 1 | 0 |" in table  # c: a false pass
+    assert "`maintenance_cadence` c (false pass)" in table
+    miss = cadence.check_disagreements[0]
+    assert (miss.plan_id, miss.kind) == ("c", "false pass")
+    assert miss.evidence == "every check passes"
+    assert report.good_plans_failed == []
+    assert report.rows()[5]["checks_false_passes"] == 1
 
 
 async def test_judge_agreement_is_reported_separately(tmp_path: Path) -> None:
@@ -113,22 +118,28 @@ def test_bad_labelled_files_are_input_errors(tmp_path: Path) -> None:
 
 def test_shipped_labelled_set_meets_the_bar() -> None:
     report = calibrate(LABELED, load_bundled_skill())
-    assert report.plan_count >= 20
+    assert report.plan_count >= 44
+    assert report.sources["hand"] >= 34 and report.sources.get("run", 0) >= 10
+    assert report.good_plans_failed == []  # no good plan failed, in any language or style
     for criterion in report.criteria:
         assert criterion.checks is not None and criterion.checks.accuracy is not None
         assert criterion.checks.accuracy >= 0.9, criterion.criterion_id
         assert 0 < criterion.positives < criterion.labeled  # both classes: kappa is defined
+        # every disagreement carries the label's reason and what the checks found
+        assert all(d.reason and d.evidence for d in criterion.check_disagreements)
     assert report.checks_meet(0.9)
 
 
 def test_labelled_set_shape() -> None:
     files = sorted(LABELED.glob("*.json"))
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in files]
-    good = [d for d in docs if all(d["labels"].values())]
-    assert len(good) >= 8 and len(docs) - len(good) >= 12
+    hand = [d for d in docs if d["source"] == "hand"]
+    good = [d for d in hand if all(d["labels"].values())]
+    assert len(good) >= 8 and len(hand) - len(good) >= 12
+    assert len([d for d in docs if d["source"].startswith("run:")]) >= 10
     for doc, path in zip(docs, files, strict=True):
         assert doc["id"] == path.stem and doc["description"]
-        assert set(doc["labels"]) == set(IDS)
+        assert set(doc["labels"]) == set(IDS) == set(doc["reasons"])
         assert bool(doc["flaws"]) == (not all(doc["labels"].values()))
 
 

@@ -19,6 +19,7 @@ from net_skill.skills.networking import NetworkingPlan
 from net_skill.skills.networking.checks import CHECKS
 from net_skill.skills.networking.checks.base import NEAR_COPY_RATIO
 from tests.labeled_plans import CRITERION_IDS, labeled_document
+from tests.labeled_plans import setter as _set
 
 
 def plan_data(name: str = "good-teacher-ux") -> dict[str, Any]:
@@ -60,18 +61,6 @@ def test_good_plan_passes_every_check() -> None:
     failing = [(r.check_id, r.evidence) for r in results if not r.passed]
     assert failing == []
     assert all(r.score == 1.0 and r.evidence for r in results)
-
-
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def mutate(data: dict[str, Any]) -> None:
-        node: Any = data
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node[int(key)] if key.isdigit() else node[key]
-        last = keys[-1]
-        node[int(last) if last.isdigit() else last] = value
-
-    return mutate
 
 
 def _copy_paste(data: dict[str, Any]) -> None:
@@ -117,7 +106,7 @@ FLAWS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
         "outreach_no_placeholders",
         _set("outreach.messages.0.why_you", "Hi [Name], I saw {company}."),
     ),
-    ("outreach_no_placeholders", _set("asks.asks.0.message", "Hi <name>, intro to XXX please?")),
+    ("asks_no_placeholders", _set("asks.asks.0.message", "Hi <name>, intro to XXX please?")),
     ("outreach_brief", _long),
     ("follow_up_rule", _set("follow_up_rule", {"wait_days_min": 2, "wait_days_max": 3})),
     ("follow_up_rule", _set("follow_up_rule", {"max_follow_ups": 3})),
@@ -209,7 +198,8 @@ def test_score_without_judge_uses_checks_alone() -> None:
     )
     cadence = flawed.criterion("maintenance_cadence")
     assert cadence.status == "failed" and cadence.checks_passed is False
-    assert flawed.passed_count == 5 and flawed.score is not None and 0 < flawed.score < 1
+    assert flawed.passed_count == 5 and flawed.score == pytest.approx(5 / 6, abs=1e-4)
+    assert flawed.partial_credit is not None and flawed.score < flawed.partial_credit < 1
     assert (
         json.loads(flawed.model_dump_json())["criteria"][5]["criterion_id"] == "maintenance_cadence"
     )
@@ -220,7 +210,7 @@ def test_filler_pasted_into_every_part_fails_the_distinctness_checks() -> None:
 
     from net_skill.backends.fake import minimal_instance
     from net_skill.skills.networking.checks.outreach import outreach_lines_distinct
-    from net_skill.skills.networking.checks.profile import research_parts_distinct
+    from net_skill.skills.networking.checks.targets import research_parts_distinct
     from net_skill.skills.networking.models import NETWORKING_STEP_MODELS
     from net_skill.skills.networking.plan import build_networking_plan
     from tests.plan_factory import good_plan

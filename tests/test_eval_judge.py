@@ -71,8 +71,10 @@ async def test_judge_not_met_fails_a_criterion_whose_checks_pass() -> None:
     backend = FakeBackend({"judge": verdicts({"value_articulated": "not_met"})})
     score = await score_plan(labeled_plan("good-teacher-ux"), load_bundled_skill(), judge=backend)
     value = score.criterion("value_articulated")
-    assert value.checks_passed is True and value.status == "failed" and value.score == 0.5
+    assert value.checks_passed is True and value.status == "failed" and value.score == 0.0
+    assert value.partial_credit == 0.5  # checks 1.0, judge 0.0: detail only
     assert not score.passed and score.passed_count == 5
+    assert score.score == pytest.approx(5 / 6, abs=1e-4)
 
 
 async def test_judge_met_does_not_rescue_failing_checks() -> None:
@@ -197,7 +199,8 @@ async def test_weights_change_the_overall_score() -> None:
         judge=backend,
         weights={"value_articulated": 4.0},
     )
-    assert score.score == pytest.approx((5 * 1.0 + 4 * 0.5) / 9, abs=1e-4)
+    assert score.score == pytest.approx(5 / 9, abs=1e-4)  # the weighted share met
+    assert score.partial_credit == pytest.approx((5 * 1.0 + 4 * 0.5) / 9, abs=1e-4)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

@@ -278,3 +278,23 @@ def test_inspecting_a_value_takes_well_under_a_millisecond() -> None:
             is_degenerate(value, contexts[(step, text)])
     per_value = (time.perf_counter() - started) / (3 * len(values))
     assert per_value < 0.5e-3, f"{per_value * 1e6:.0f} µs per value"
+
+
+def test_with_source_matches_a_fresh_context() -> None:
+    """`with_source` shares the schema, prompt and skill indexes and rebuilds the rest."""
+    schema = {
+        "type": "object",
+        "properties": {"note": {"type": "string", "description": "A short note for the user"}},
+    }
+    base = QualityContext.from_schema(schema, source_text="", instructions="Write a short note.")
+    situation = "See https://example.org/me on 2024-05-01."
+    fresh = QualityContext.from_schema(
+        schema, source_text=situation, instructions="Write a short note."
+    )
+    moved = base.with_source(situation)
+    assert moved.references is base.references and moved.source_text == situation
+    for value in ["https://example.org/me", "2024-05-01", "A short note for the user", "ok"]:
+        assert [p.kind for p in inspect_text(value, moved)] == [
+            p.kind for p in inspect_text(value, fresh)
+        ]
+    assert inspect_text("https://example.org/me", base)  # the link is foreign to the base

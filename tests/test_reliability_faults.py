@@ -142,9 +142,9 @@ async def test_errors_are_retried_in_the_same_command_unless_they_cannot_change(
     assert results["c4"]["status"] == "error" and len(results["c4"]["earlier_errors"]) == 2
     assert "not_retried" not in results["c4"]["error"]
     assert backend.calls_by_case == {"c0": 2, "c1": 1, "c2": 1, "c3": 2, "c4": 3}
-    chain = summary.report["variants"]["chain"]
-    assert (chain["first_pass_errors"], chain["errors"], chain["recovered"]) == (5, 4, 1)
-    assert chain["not_retried"] == {"HTTP 400": 1, "BackendAuthError": 1, "refused twice": 1}
+    chain = summary.report.variants["chain"]
+    assert (chain.first_pass_errors, chain.errors, chain.recovered) == (5, 4, 1)
+    assert chain.not_retried == {"HTTP 400": 1, "BackendAuthError": 1, "refused twice": 1}
     assert "5 on the first pass, 1 recovered by retries" in (tmp_path / "report.md").read_text()
     # The refusals' tokens are counted although neither produced a plan.
     refused = [*results["c3"]["earlier_errors"], results["c3"]["error"]]

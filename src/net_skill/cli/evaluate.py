@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -38,7 +37,6 @@ from net_skill.eval.calibrate import acalibrate
 from net_skill.eval.compare import compare_runs, comparison_markdown
 from net_skill.eval.failures import DEFAULT_RETRY_ERRORS
 from net_skill.eval.harness import EvalProgress, EvalSummary, run_eval
-from net_skill.eval.report import estimate_text
 from net_skill.eval.scoring import load_plan, score_plan
 from net_skill.runner import resolve_skill
 from net_skill.situation import validate_today
@@ -251,16 +249,17 @@ def _notice(message: str) -> None:
 
 def _print_summary(summary: EvalSummary, *, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(redact(json.dumps(summary.report, ensure_ascii=False)) + "\n")
+        sys.stdout.write(redact(summary.report.model_dump_json()) + "\n")
     else:
-        for name, data in summary.report["variants"].items():
-            recovered = data.get("recovered") or 0
-            retried = f" ({recovered} more recovered by retries)" if recovered else ""
+        for name, data in summary.report.variants.items():
+            retried = f" ({data.recovered} more recovered by retries)" if data.recovered else ""
             stdout.print(
-                f"{name}: score {estimate_text(data['score'])}, "
-                f"{data['errors']} errors of {data['results']} results{retried}",
+                f"{name}: plans meeting every criterion {data.plans_passed.text(percent=True)}; "
+                f"score {data.score.text()} (share of criteria met); "
+                f"{data.errors} errors of {data.results} results{retried}",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
     stderr.print(
         f"{summary.written} results written ({summary.skipped} already done, "
@@ -274,23 +273,24 @@ def _print_summary(summary: EvalSummary, *, as_json: bool) -> None:
 
 
 def _gate(summary: EvalSummary, fail_under: float | None, max_error_rate: float | None) -> None:
+    """`--max-error-rate` on the chain's errors; `--fail-under` on its score, the mean share of
+    criteria met (binary criteria: partial credit never counts)."""
     primary = summary.primary
     if max_error_rate is not None:
-        rate = primary.get("error_rate") or 0.0
+        rate = (primary.error_rate if primary else None) or 0.0
         if rate > max_error_rate:
             raise fail(
                 f"{rate:.1%} of results errored, above --max-error-rate {max_error_rate:.1%}"
             )
     if fail_under is None:
         return
-    estimate: dict[str, Any] = primary.get("score") or {}
-    mean = estimate.get("mean")
-    if mean is None:
+    mean = primary.score.mean if primary else None
+    if primary is None or mean is None:
         raise fail(f"no case was scored, so the score cannot reach --fail-under {fail_under}")
     if mean < fail_under:
         raise fail(
-            f"score {estimate_text(estimate)} is below --fail-under {fail_under:.3f} by "
-            f"{fail_under - mean:.3f}",
+            f"score {primary.score.text()} (share of criteria met) is below --fail-under "
+            f"{fail_under:.3f} by {fail_under - mean:.3f}",
             code=EXIT_FAILURE,
         )
 
@@ -314,16 +314,17 @@ def score_command(
     if json_output:
         sys.stdout.write(result.model_dump_json() + "\n")
         return
-    overall = f"{result.score:.3f}" if result.score is not None else "n/a"
+    verdict = "meets every criterion" if result.passed else "does not meet every criterion"
     stdout.print(
-        f"score {overall}: {result.passed_count} of {result.scored_count} scored criteria passed"
+        f"{verdict}: {result.passed_count} of {result.scored_count} scored criteria met"
         + (f" (judge {result.judge_model})" if result.judge_model else " (checks only)"),
         markup=False,
         highlight=False,
     )
     for item in result.criteria:
-        value = f"{item.score:.2f}" if item.score is not None else "–"
-        stdout.print(f"  {item.status:<14} {value:>5}  {item.text}", markup=False, highlight=False)
+        status = {"passed": "met", "failed": "not met"}.get(item.status, item.status)
+        value = f"{item.partial_credit:.2f}" if item.partial_credit is not None else "–"
+        stdout.print(f"  {status:<14} {value:>5}  {item.text}", markup=False, highlight=False)
         for check in item.check_results:
             if not check.passed:
                 stdout.print(
@@ -341,7 +342,7 @@ def compare_command(
     """Paired difference (B − A) per criterion and per case."""
     result = compare_runs(dir_a, dir_b, variant=variant)
     if json_output:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.write(result.model_dump_json() + "\n")
     else:
         sys.stdout.write(comparison_markdown(result))
 

@@ -24,6 +24,9 @@ _EXPORTS = {
     "check": "checks",
     "run_checks": "checks",
     "compare_runs": "compare",
+    "Comparison": "report_model",
+    "EvalReport": "report_model",
+    "VariantReport": "report_model",
     "Criterion": "criteria",
     "criteria_for": "criteria",
     "EvalCase": "harness",
@@ -49,17 +52,20 @@ __all__ = [
     "Check",
     "CheckOutcome",
     "CheckResult",
+    "Comparison",
     "Criterion",
     "CriterionCalibration",
     "CriterionScore",
     "EvalCase",
     "EvalProgress",
+    "EvalReport",
     "EvalSummary",
     "JudgeReport",
     "JudgeResult",
     "JudgeVerdict",
     "LabeledPlan",
     "PlanScore",
+    "VariantReport",
     "calibrate",
     "check",
     "cohen_kappa",
@@ -91,6 +97,7 @@ if TYPE_CHECKING:
     from net_skill.eval.criteria import Criterion, criteria_for
     from net_skill.eval.harness import EvalCase, EvalProgress, EvalSummary, load_cases, run_eval
     from net_skill.eval.judge import JudgeReport, JudgeResult, JudgeVerdict, judge_plan
+    from net_skill.eval.report_model import Comparison, EvalReport, VariantReport
     from net_skill.eval.scoring import (
         CriterionScore,
         PlanScore,

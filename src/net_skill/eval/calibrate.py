@@ -1,11 +1,14 @@
 """Calibration: how well do the deterministic checks and the judge agree with human labels?
 
 A labelled file `evals/labeled/<id>.json` holds
-`{"id", "description", "plan": {...}, "labels": {criterion_id: true|false}, "flaws": [...]}`:
-a plan and a person's judgement of each Verification item (true = the item is met). For every
-criterion we report the number of labelled plans, the accuracy and Cohen's kappa of the checks
+`{"id", "description", "source", "flaws", "labels", "reasons", "plan"}`: a plan, where it came
+from (`hand`, or `run:<case id>` for a plan the embedded model produced), and a person's
+judgement of each Verification item (`labels`: true = the item is met) with a one-line reason
+for each (`reasons`). For every criterion we report the number of labelled plans, the accuracy,
+Cohen's kappa, false passes (checks say met, the label says not) and false fails of the checks
 (a criterion's checks say "met" when all of them pass) and of the judge ("met" / "not_met";
-"not_applicable" and missing verdicts are left out and counted).
+"not_applicable" and missing verdicts are left out and counted), and every disagreement with
+the label's reason and the evidence of the scorer.
 
 Kappa's degenerate case: when both raters put every plan in the same class, chance agreement
 is 1 and kappa is 0/0. We report it as undefined (None, with a note) rather than inventing a
@@ -16,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SerializeAsAny, ValidationError
 
@@ -34,13 +39,29 @@ DEFAULT_JUDGE_CONCURRENCY = 4
 
 
 class LabeledPlan(BaseModel):
-    """A plan with a person's verdict on each criterion."""
+    """A plan with a person's verdict on each criterion, and a one-line reason for each."""
 
     id: str
     description: str = ""
+    source: str = Field("hand", description="`hand`, or `run:<case id>` for a model's plan")
     plan: SerializeAsAny[Plan]
     labels: dict[str, bool]
+    reasons: dict[str, str] = Field(default_factory=dict)
     flaws: list[str] = Field(default_factory=list)
+
+    @property
+    def good(self) -> bool:
+        """Labelled as meeting every criterion."""
+        return bool(self.labels) and all(self.labels.values())
+
+
+class Disagreement(BaseModel):
+    """One plan on which a scorer and the label disagree."""
+
+    plan_id: str
+    kind: Literal["false pass", "false fail"]
+    reason: str = Field("", description="The label's reason")
+    evidence: str = Field("", description="What the scorer found (a failing check, the judge)")
 
 
 class AgreementStats(BaseModel):
@@ -66,13 +87,22 @@ class CriterionCalibration(BaseModel):
     positives: int = Field(description="Labelled plans where the criterion is met")
     checks: AgreementStats | None = Field(None, description="None: no deterministic checks")
     judge: AgreementStats | None = Field(None, description="None: no judge was run")
+    check_disagreements: list[Disagreement] = Field(default_factory=list)
+    judge_disagreements: list[Disagreement] = Field(default_factory=list)
 
 
 class CalibrationReport(BaseModel):
     skill_id: str
     labeled_dir: str
     plan_count: int
+    sources: dict[str, int] = Field(
+        default_factory=dict, description="Plans by source kind: `hand`, `run` (a model's)"
+    )
     criteria: list[CriterionCalibration]
+    good_plans_failed: list[str] = Field(
+        default_factory=list,
+        description="Plans labelled as meeting every criterion that the checks fail somewhere",
+    )
     judge_backend: str | None = None
     judge_model: str | None = None
     judge_usage: dict[str, int] = Field(default_factory=dict)
@@ -82,6 +112,13 @@ class CalibrationReport(BaseModel):
         """True when the checks reach `threshold` accuracy on every criterion they cover."""
         covered = [c.checks for c in self.criteria if c.checks is not None and c.checks.n]
         return bool(covered) and all((s.accuracy or 0.0) >= threshold for s in covered)
+
+    def meets_target(self, kappa: float = 0.8) -> bool:
+        """The acceptance bar: kappa at least `kappa` on every checked criterion, and no plan
+        labelled good failed by the checks."""
+        covered = [c.checks for c in self.criteria if c.checks is not None and c.checks.n]
+        kappas_ok = all(s.kappa is not None and s.kappa >= kappa for s in covered)
+        return bool(covered) and kappas_ok and not self.good_plans_failed
 
     def rows(self) -> list[dict[str, object]]:
         """One flat row per criterion (for tables and CSV)."""
@@ -95,19 +132,23 @@ class CalibrationReport(BaseModel):
             for name, stats in (("checks", c.checks), ("judge", c.judge)):
                 row[f"{name}_accuracy"] = stats.accuracy if stats else None
                 row[f"{name}_kappa"] = stats.kappa if stats else None
+                row[f"{name}_false_passes"] = stats.false_positive if stats else None
+                row[f"{name}_false_fails"] = stats.false_negative if stats else None
             rows.append(row)
         return rows
 
     def to_markdown(self) -> str:
         judged = any(c.judge is not None for c in self.criteria)
-        head = "| criterion | n | met | checks acc. | checks κ |"
-        rule = "|---|---:|---:|---:|---:|"
+        head = "| criterion | n | met | checks acc. | checks κ | false passes | false fails |"
+        rule = "|---|---:|---:|---:|---:|---:|---:|"
         if judged:
-            head += " judge acc. | judge κ |"
-            rule += "---:|---:|"
+            head += " judge acc. | judge κ | judge false passes | judge false fails |"
+            rule += "---:|---:|---:|---:|"
+        sources = ", ".join(f"{n} {kind}" for kind, n in sorted(self.sources.items()))
         lines = [
             f"Calibration of `{self.skill_id}` on {self.plan_count} labelled plans "
-            f"({self.labeled_dir})" + (f", judge {self.judge_model}" if self.judge_model else ""),
+            f"({self.labeled_dir}{'; ' + sources if sources else ''})"
+            + (f", judge {self.judge_model}" if self.judge_model else ""),
             "",
             head,
             rule,
@@ -123,22 +164,31 @@ class CalibrationReport(BaseModel):
             for name, stats in (("checks", c.checks), ("judge", c.judge))
             if stats is not None and stats.kappa_note
         ]
-        misses = [
-            f"- {c.criterion_id} (checks disagree): {', '.join(c.checks.disagreements)}"
-            for c in self.criteria
-            if c.checks is not None and c.checks.disagreements
-        ]
-        if notes or misses:
-            lines += ["", *notes, *misses]
+        lines += ["", f"Plans labelled good that the checks fail: {_ids(self.good_plans_failed)}"]
+        if notes:
+            lines += ["", *notes]
+        for scorer in ("checks", "judge"):
+            misses = [
+                f"- `{c.criterion_id}` {d.plan_id} ({d.kind}): label: {d.reason or '—'} "
+                f"{scorer}: {d.evidence or '—'}"
+                for c in self.criteria
+                for d in (c.check_disagreements if scorer == "checks" else c.judge_disagreements)
+            ]
+            if misses:
+                lines += ["", f"Disagreements of the {scorer} with the labels:", "", *misses]
         return "\n".join(lines) + "\n"
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return ", ".join(ids) if ids else "none"
 
 
 def _cells(stats: AgreementStats | None) -> list[str]:
     if stats is None:
-        return ["—", "—"]
+        return ["—", "—", "—", "—"]
     accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "—"
     kappa = f"{stats.kappa:.2f}" if stats.kappa is not None else "undefined"
-    return [accuracy, kappa]
+    return [accuracy, kappa, str(stats.false_positive), str(stats.false_negative)]
 
 
 def cohen_kappa(first: Sequence[bool], second: Sequence[bool]) -> tuple[float | None, str | None]:
@@ -197,7 +247,7 @@ def load_labeled(labeled_dir: str | Path, criteria: Sequence[Criterion]) -> list
             raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
         except ValidationError as exc:
             raise InputError(f"{path}: not a labelled plan: {exc.errors()[0]['msg']}") from None
-        unknown = sorted(set(labeled.labels) - known)
+        unknown = sorted((set(labeled.labels) | set(labeled.reasons)) - known)
         if unknown:
             raise InputError(f"{path}: labels name unknown criteria {unknown}")
         plans.append(labeled)
@@ -232,16 +282,27 @@ async def acalibrate(
     plans = load_labeled(labeled_dir, criteria)
     judged = await _judge_all(plans, criteria, skill, judge) if judge is not None else None
     results: list[CriterionCalibration] = []
+    good_failed: set[str] = set()
     for criterion in criteria:
         labeled = [p for p in plans if criterion.id in p.labels]
-        check_pairs = []
+        check_pairs: list[tuple[str, bool, bool]] = []
+        check_misses: list[Disagreement] = []
         for item in labeled:
             checks = check_plan(item.plan, criterion)
-            if checks:
-                check_pairs.append(
-                    (item.id, all(r.passed for r in checks), item.labels[criterion.id])
+            if not checks:
+                continue
+            met, label = all(r.passed for r in checks), item.labels[criterion.id]
+            check_pairs.append((item.id, met, label))
+            if met != label:
+                failing = next((r for r in checks if not r.passed), None)
+                evidence = (
+                    f"{failing.check_id}: {failing.evidence}" if failing else "every check passes"
                 )
+                check_misses.append(_disagreement(item, criterion.id, met, evidence))
+            if item.good and not met:
+                good_failed.add(item.id)
         judge_stats = None
+        judge_misses: list[Disagreement] = []
         if judged is not None:
             pairs, excluded = [], 0
             for item, result in zip(plans, judged, strict=True):
@@ -251,7 +312,10 @@ async def acalibrate(
                 if verdict is None or verdict.verdict == "not_applicable":
                     excluded += 1
                     continue
-                pairs.append((item.id, verdict.verdict == "met", item.labels[criterion.id]))
+                met, label = verdict.verdict == "met", item.labels[criterion.id]
+                pairs.append((item.id, met, label))
+                if met != label:
+                    judge_misses.append(_disagreement(item, criterion.id, met, verdict.reasoning))
             judge_stats = agreement(pairs, excluded)
         results.append(
             CriterionCalibration(
@@ -261,6 +325,8 @@ async def acalibrate(
                 positives=sum(p.labels[criterion.id] for p in labeled),
                 checks=agreement(check_pairs) if criterion.checks and check_pairs else None,
                 judge=judge_stats,
+                check_disagreements=check_misses,
+                judge_disagreements=judge_misses,
             )
         )
     usage = Usage()
@@ -271,13 +337,24 @@ async def acalibrate(
         skill_id=skill.id,
         labeled_dir=str(labeled_dir),
         plan_count=len(plans),
+        sources=dict(Counter(p.source.split(":", 1)[0] for p in plans)),
         criteria=results,
+        good_plans_failed=sorted(good_failed),
         judge_backend=judge.name if judge else None,
         judge_model=(judged[0].judge_model if judged else judge.model) if judge else None,
         judge_usage=usage.to_dict() if judged else {},
         judge_cost_usd=sum(c for c in costs if c is not None)
         if costs and None not in costs
         else None,
+    )
+
+
+def _disagreement(item: LabeledPlan, criterion_id: str, met: bool, evidence: str) -> Disagreement:
+    return Disagreement(
+        plan_id=item.id,
+        kind="false pass" if met else "false fail",
+        reason=item.reasons.get(criterion_id, ""),
+        evidence=" ".join(evidence.split())[:240],
     )
 
 

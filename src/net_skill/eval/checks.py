@@ -8,6 +8,10 @@ gives a `CheckResult` (the outcome plus its id). Most checks are plain functions
     def gaps_named(plan: MyPlan) -> CheckOutcome:
         return outcome_of([(not is_blank(g), f"gap is empty: {g!r}") for g in plan.gaps], "ok")
 
+A check may say which steps' outputs it reads (`@check(reads=(4, 5))`): a check belongs to
+the latest step it reads, so that one step's answer can be ranked by the checks it completes
+(verifier-guided sampling) before the whole plan exists.
+
 A profile lists its checks per criterion (`SkillProfile.criteria`); scoring runs them.
 """
 
@@ -16,7 +20,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,6 +69,13 @@ class Check(ABC, Generic[PlanT]):
     """One deterministic check of a plan type."""
 
     id: str
+    reads: tuple[int, ...] = ()
+    """Numbers of the steps whose outputs the check reads (empty: not known, the whole plan)."""
+
+    @property
+    def step(self) -> int | None:
+        """The step whose answer completes this check (the latest it reads), if known."""
+        return max(self.reads) if self.reads else None
 
     @abstractmethod
     def evaluate(self, plan: PlanT) -> CheckOutcome:
@@ -88,6 +99,7 @@ class FunctionCheck(Check[PlanT]):
 
     func: Callable[[PlanT], CheckOutcome]
     id: str = ""
+    reads: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -98,9 +110,31 @@ class FunctionCheck(Check[PlanT]):
         return self.func(plan)
 
 
-def check(func: Callable[[PlanT], CheckOutcome]) -> FunctionCheck[PlanT]:
-    """Decorator: the function becomes a `Check` whose id is its name."""
-    return FunctionCheck(func)
+@overload
+def check(func: Callable[[PlanT], CheckOutcome], /) -> FunctionCheck[PlanT]: ...
+
+
+@overload
+def check(
+    *, reads: Iterable[int] = ()
+) -> Callable[[Callable[[PlanT], CheckOutcome]], FunctionCheck[PlanT]]: ...
+
+
+def check(
+    func: Callable[[PlanT], CheckOutcome] | None = None, /, *, reads: Iterable[int] = ()
+) -> FunctionCheck[PlanT] | Callable[[Callable[[PlanT], CheckOutcome]], FunctionCheck[PlanT]]:
+    """Decorator: the function becomes a `Check` whose id is its name.
+
+    `@check` alone, or `@check(reads=(4, 5))` to say which steps' outputs it reads.
+    """
+    steps = tuple(sorted(set(reads)))
+    if func is not None:
+        return FunctionCheck(func, reads=steps)
+
+    def wrap(inner: Callable[[PlanT], CheckOutcome]) -> FunctionCheck[PlanT]:
+        return FunctionCheck(inner, reads=steps)
+
+    return wrap
 
 
 def vacuous(

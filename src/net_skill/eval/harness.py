@@ -68,6 +68,7 @@ from net_skill.eval.pool import (
     base_record,
     is_rate_limit,
 )
+from net_skill.eval.report_model import EvalReport, VariantReport
 from net_skill.eval.results import (
     RESULTS_FILE,
     ReadStats,
@@ -104,7 +105,7 @@ class EvalSummary:
     out_dir: Path
     results_path: Path
     reports: dict[str, Path]
-    report: dict[str, Any]
+    report: EvalReport
     cases: int
     epochs: int
     variants: tuple[str, ...]
@@ -119,19 +120,23 @@ class EvalSummary:
     """Unreadable lines (a write cut short by a crash) dropped from `results.jsonl` on resume."""
 
     @property
-    def primary(self) -> dict[str, Any]:
-        """The summary of the first variant (the chain)."""
-        variants: dict[str, Any] = self.report["variants"]
-        return dict(variants.get(self.variants[0]) or {})
+    def primary(self) -> VariantReport | None:
+        """The summary of the first variant (the chain), None when it has no result."""
+        return self.report.variants.get(self.variants[0])
+
+    @property
+    def plans_passed(self) -> float | None:
+        """The share of the chain's plans meeting every criterion (the headline)."""
+        return self.primary.plans_passed.mean if self.primary else None
 
     @property
     def score(self) -> float | None:
-        value = self.primary.get("score", {}).get("mean")
-        return float(value) if value is not None else None
+        """The chain's mean score: the share of criteria met."""
+        return self.primary.score.mean if self.primary else None
 
     @property
     def errors(self) -> int:
-        return sum(int(v.get("errors", 0)) for v in self.report["variants"].values())
+        return sum(v.errors for v in self.report.variants.values())
 
 
 class _Evaluator:

@@ -1,17 +1,19 @@
 """Scoring a plan: deterministic checks and the judge combined per criterion, in code.
 
 Rules (also in docs/eval-scoring.md):
-- Check source: a criterion's checks pass when every one passes; its check score is the mean
-  of their scores (each the share of checked items that passed).
-- Judge source: "met" scores 1, "not_met" 0. "not_applicable" or a missing verdict gives no
-  judge opinion.
-- A criterion passes when its checks all pass (if it has checks) and the judge, when it gave
-  an opinion, says "met". Its score is the mean of the scores of the sources that spoke.
-- Only one source: that source decides alone (checks without a judge; the judge alone for
-  criteria without checks, which is every criterion of a skill other than `skill.md`).
+- A criterion is **met** only when all its checks pass (if it has checks) and the judge, when
+  it gave an opinion, says "met". Its `score` is 1.0 when met and 0.0 when not: criteria are
+  binary.
+- Judge source: "not_applicable" or a missing verdict gives no judge opinion. With one source,
+  that source decides alone (checks without a judge; the judge alone for criteria without
+  checks, which is every criterion of a skill other than `skill.md`).
 - No source (judge-only criterion with no judge, or the judge said not_applicable / nothing):
   the criterion is `not_applicable` or `unscored` and leaves the denominator.
-- Overall score: the weighted mean of the scored criteria's scores (None when none scored).
+- A plan's `score` is the weighted share of its scored criteria that are met; `passed` says
+  that every one is (the headline of every report is the share of plans that pass).
+- Partial credit is detail: a criterion's `partial_credit` is the mean of its sources (each
+  check's share of items passed; the judge's 1 or 0) and the plan's `partial_credit` their
+  weighted mean. It never decides anything.
 The judge's own text never sets `passed`; only its verdict enum is read.
 """
 
@@ -45,7 +47,10 @@ class CriterionScore(BaseModel):
     weight: float
     status: Status
     passed: bool
-    score: float | None = Field(description="0..1, None when the criterion was not scored")
+    score: float | None = Field(description="1.0 met, 0.0 not met, None when not scored")
+    partial_credit: float | None = Field(
+        None, description="Detail only: the mean of the checks' item shares and the judge's 1/0"
+    )
     check_results: list[CheckResult] = Field(default_factory=list)
     checks_passed: bool | None = None
     judge_verdict: JudgeVerdict | None = None
@@ -55,10 +60,13 @@ class PlanScore(BaseModel):
     """A plan's score: per criterion, overall, and who judged at what cost."""
 
     skill_id: str
-    score: float | None = Field(description="Weighted mean of the scored criteria (0..1)")
-    passed: bool = Field(description="Every scored criterion passed (and at least one was)")
+    score: float | None = Field(description="Weighted share of the scored criteria met (0..1)")
+    passed: bool = Field(description="Every scored criterion is met (and at least one was scored)")
     passed_count: int
     scored_count: int
+    partial_credit: float | None = Field(
+        None, description="Detail only: the weighted mean of the criteria's partial credit"
+    )
     criteria: list[CriterionScore]
     judge_backend: str | None = None
     judge_model: str | None = None
@@ -109,11 +117,22 @@ def combine(
         weight=criterion.weight,
         status="passed" if passed else "failed",
         passed=passed,
-        score=round(sum(sources) / len(sources), 4),
+        score=1.0 if passed else 0.0,
+        partial_credit=round(sum(sources) / len(sources), 4),
         check_results=check_results,
         checks_passed=checks_passed,
         judge_verdict=verdict,
     )
+
+
+def weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
+    """The weighted mean of (weight, value) pairs; the plain mean when every weight is 0."""
+    if not pairs:
+        return None
+    total = sum(weight for weight, _ in pairs)
+    if total > 0:
+        return sum(weight * value for weight, value in pairs) / total
+    return sum(value for _, value in pairs) / len(pairs)
 
 
 def plan_text_for_judge(plan: Plan) -> str:
@@ -137,21 +156,16 @@ def assemble(
         for c in criteria
     ]
     scored = [s for s in scores if s.score is not None]
-    total_weight = sum(s.weight for s in scored)
-    overall: float | None = None
-    if scored:
-        overall = (
-            sum(s.weight * (s.score or 0.0) for s in scored) / total_weight
-            if total_weight > 0
-            else sum(s.score or 0.0 for s in scored) / len(scored)
-        )
     passed_count = sum(1 for s in scored if s.passed)
+    overall = weighted_mean([(s.weight, 1.0 if s.passed else 0.0) for s in scored])
+    partial = weighted_mean([(s.weight, s.partial_credit or 0.0) for s in scored])
     return PlanScore(
         skill_id=plan.skill_id,
         score=round(overall, 4) if overall is not None else None,
         passed=bool(scored) and passed_count == len(scored),
         passed_count=passed_count,
         scored_count=len(scored),
+        partial_credit=round(partial, 4) if partial is not None else None,
         criteria=scores,
         judge_backend=judged.judge_backend if judged else None,
         judge_model=judged.judge_model if judged else None,

@@ -1,30 +1,28 @@
-"""Checks of the relationship maintenance cadence and tracking."""
+"""Checks of the relationship maintenance cadence and tracking (Step 7): `maintenance_cadence`."""
 
 from __future__ import annotations
 
-from net_skill.eval._text import (
-    is_blank,
-    quote,
-    words,
-)
+from net_skill.eval._text import is_blank, quote, words
 from net_skill.eval.checks import CheckOutcome, check, outcome_of, vacuous
 from net_skill.names import appears_in
-from net_skill.skills.networking.checks.base import (
-    MIN_TRACKING_FIELDS,
-)
+from net_skill.skills.networking.checks.base import MIN_TRACKING_FIELDS
+from net_skill.skills.networking.checks.people import known_text, people_outcome
+from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.plan import NetworkingPlan
-from net_skill.skills.networking.schedule import (
-    CADENCE_DAYS,
-)
-
-# --- maintenance_cadence -------------------------------------------------------------------
+from net_skill.skills.networking.schedule import CADENCE_DAYS
 
 
 def _same_person(first: str, second: str) -> bool:
     return " ".join(words(first)) == " ".join(words(second))
 
 
-@check
+@check(reads=(7,))
+def maintenance_quality(plan: NetworkingPlan) -> CheckOutcome:
+    """No value of the maintenance plan is junk or left unanswered."""
+    return quality_outcome(plan, 7)
+
+
+@check(reads=(7,))
 def cadence_matches_strength(plan: NetworkingPlan) -> CheckOutcome:
     """Every tracked relationship has a stored cadence, and it matches its strength's rule."""
     items: list[tuple[bool, str]] = []
@@ -65,7 +63,7 @@ def cadence_matches_strength(plan: NetworkingPlan) -> CheckOutcome:
     return outcome_of(items, evidence)
 
 
-@check
+@check(reads=(2, 7))
 def tracked_strength_consistent(plan: NetworkingPlan) -> CheckOutcome:
     """A tracked person who is in the audit keeps the strength the audit gave them."""
     items: list[tuple[bool, str]] = []
@@ -90,7 +88,7 @@ def tracked_strength_consistent(plan: NetworkingPlan) -> CheckOutcome:
     )
 
 
-@check
+@check(reads=(7,))
 def tracking_in_place(plan: NetworkingPlan) -> CheckOutcome:
     """A tracking system (at least three fields), relationships with reasons, and habits."""
     maintenance = plan.maintenance
@@ -111,6 +109,17 @@ def tracking_in_place(plan: NetworkingPlan) -> CheckOutcome:
     items += [(not is_blank(h), f"habit is a placeholder: {quote(h)}") for h in maintenance.habits]
     return outcome_of(
         items,
-        f"tracks {', '.join(fields[:4])}; habit "
-        + (quote(maintenance.habits[0]) if maintenance.habits else "none"),
+        f"tracks {', '.join(fields[:4])}; habit {quote(next(iter(maintenance.habits), ''))}",
+    )
+
+
+@check(reads=(7,))
+def tracked_people_known(plan: NetworkingPlan) -> CheckOutcome:
+    """Every person a tracked relationship names is in the situation: a cadence for an
+    invented person maintains nothing. (Described people, "PhD advisor", name nobody.)"""
+    return people_outcome(
+        ((f"tracked person {r.person!r}", r.person) for r in plan.maintenance.relationships),
+        known_text(plan),
+        nobody="every tracked person is in the situation or described",
+        what="tracked people",
     )

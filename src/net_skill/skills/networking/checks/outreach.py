@@ -1,4 +1,4 @@
-"""Checks of the outreach messages, the follow-up rule and the thank-you habit."""
+"""Checks of the outreach messages (Step 5) and the asks (Step 8): `outreach_personalized`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from net_skill.eval._text import (
     content_stems,
     find_placeholders,
     is_blank,
+    pair_ratios,
     quote,
     similarity,
     word_count,
@@ -18,16 +19,12 @@ from net_skill.skills.networking.checks.base import (
     MAX_OUTREACH_WORDS,
     MIN_OWN_WORDS,
     MIN_SPECIFIC_WORDS,
-    MIN_THANK_YOU_WORDS,
     NEAR_COPY_RATIO,
 )
+from net_skill.skills.networking.checks.people import known_text, people_outcome
+from net_skill.skills.networking.checks.quality import quality_outcome
 from net_skill.skills.networking.models import OutreachMessage, Target
 from net_skill.skills.networking.plan import NetworkingPlan
-from net_skill.skills.networking.schedule import (
-    FOLLOW_UP_WAIT_DAYS,
-    MAX_FOLLOW_UPS,
-    THANK_YOU_WITHIN_HOURS,
-)
 
 
 def _target_words(target: Target) -> str:
@@ -43,9 +40,6 @@ def _target_words(target: Target) -> str:
     )
 
 
-# --- outreach_personalized -----------------------------------------------------------------
-
-
 def _target_of(plan: NetworkingPlan, message: OutreachMessage) -> Target | None:
     targets = plan.targets.targets
     return targets[message.target - 1] if 1 <= message.target <= len(targets) else None
@@ -54,13 +48,15 @@ def _target_of(plan: NetworkingPlan, message: OutreachMessage) -> Target | None:
 def _distinctive(plan: NetworkingPlan, target: Target) -> set[str]:
     """Stems of this target's text that say something about the target, not the sender.
 
-    Words every other target shares are dropped.
+    Words every other target shares are dropped, except the target's own name and its mutual
+    contact's (a second target reached through the first shares the first's name and company,
+    and naming the mutual contact is the skill's warm outreach).
     """
     own = content_stems(_target_words(target))
     others = [content_stems(_target_words(t)) for t in plan.targets.targets if t is not target]
     if others:
         shared_by_all: set[str] = set.intersection(*others)
-        own -= shared_by_all
+        own -= shared_by_all - content_stems(f"{target.name or ''} {target.via or ''}")
     return own
 
 
@@ -68,7 +64,14 @@ def _about_them(message: OutreachMessage) -> str:
     return " ".join([message.why_you, message.ask, message.make_it_easy])
 
 
-@check
+@check(reads=(5,))
+def outreach_quality(plan: NetworkingPlan) -> CheckOutcome:
+    """No value of the outreach messages is junk or left unanswered (the follow-up texts are
+    the follow-up check's business)."""
+    return quality_outcome(plan, 5, keep=lambda path: path[-1:] != ("follow_up_message",))
+
+
+@check(reads=(4, 5))
 def outreach_mentions_target(plan: NetworkingPlan) -> CheckOutcome:
     """Each message mentions something specific to its target.
 
@@ -100,9 +103,17 @@ def outreach_mentions_target(plan: NetworkingPlan) -> CheckOutcome:
     return outcome_of(items, f"e.g. {quote(messages[0].why_you)}" if messages else "")
 
 
-@check
+def _placeholder_items(texts: list[tuple[str, str]]) -> list[tuple[bool, str]]:
+    items = []
+    for where, text in texts:
+        slots = find_placeholders(text)
+        items.append((not slots, f"{where} has unfilled placeholder(s) {', '.join(slots[:3])}"))
+    return items
+
+
+@check(reads=(5,))
 def outreach_no_placeholders(plan: NetworkingPlan) -> CheckOutcome:
-    """No unfilled slots (`[Name]`, `{company}`, `<name>`, `XXX`, `TBD`) in messages or asks."""
+    """No unfilled slots (`[Name]`, `{company}`, `<name>`, `XXX`, `TBD`) in the messages."""
     # A follow-up that is entirely "TBD" is a missing follow-up (the follow-up check's business),
     # not an unfilled slot inside a message, so only real follow-up texts are scanned here.
     texts = [
@@ -112,15 +123,10 @@ def outreach_no_placeholders(plan: NetworkingPlan) -> CheckOutcome:
         )
         for m in plan.outreach.messages
     ]
-    texts += [(f"ask of {a.person}", a.message) for a in plan.asks.asks]
-    items = []
-    for where, text in texts:
-        slots = find_placeholders(text)
-        items.append((not slots, f"{where} has unfilled placeholder(s) {', '.join(slots[:3])}"))
-    return outcome_of(items, f"no placeholders in {len(texts)} messages and asks")
+    return outcome_of(_placeholder_items(texts), f"no placeholders in {len(texts)} messages")
 
 
-@check
+@check(reads=(5,))
 def outreach_brief(plan: NetworkingPlan) -> CheckOutcome:
     """The four lines of each message stay within `MAX_OUTREACH_WORDS` words."""
     items = []
@@ -138,7 +144,7 @@ def outreach_brief(plan: NetworkingPlan) -> CheckOutcome:
     return outcome_of(items, f"message lengths {counts} words (limit {MAX_OUTREACH_WORDS})")
 
 
-@check
+@check(reads=(4, 5))
 def outreach_distinct(plan: NetworkingPlan) -> CheckOutcome:
     """Messages are not near-copies once each target's own words are removed."""
     messages = plan.outreach.messages
@@ -149,21 +155,18 @@ def outreach_distinct(plan: NetworkingPlan) -> CheckOutcome:
         target = _target_of(plan, message)
         own = {w for w in words(_target_words(target))} if target else set()
         stripped.append([w for w in words(message.text) if w not in own])
-    items = []
-    for i, j in combinations(range(len(messages)), 2):
-        ratio = similarity(stripped[i], stripped[j])
-        items.append(
-            (
-                ratio < NEAR_COPY_RATIO,
-                f"messages {i + 1} and {j + 1} are near-copies (similarity {ratio:.2f} "
-                f">= {NEAR_COPY_RATIO}): {quote(messages[i].why_you)} / "
-                f"{quote(messages[j].why_you)}",
-            )
+    items = [
+        (
+            ratio < NEAR_COPY_RATIO,
+            f"messages {i + 1} and {j + 1} are near-copies (similarity {ratio:.2f} "
+            f">= {NEAR_COPY_RATIO}): {quote(messages[i].why_you)} / {quote(messages[j].why_you)}",
         )
+        for i, j, ratio in pair_ratios(stripped)
+    ]
     return outcome_of(items, f"{len(messages)} messages, no near-copies")
 
 
-@check
+@check(reads=(5,))
 def outreach_lines_distinct(plan: NetworkingPlan) -> CheckOutcome:
     """The four lines of a message say four different things.
 
@@ -188,57 +191,53 @@ def outreach_lines_distinct(plan: NetworkingPlan) -> CheckOutcome:
     return outcome_of(items, "every message's four lines differ from each other")
 
 
-# --- followup_thankyou ---------------------------------------------------------------------
-
-
-@check
-def follow_up_rule(plan: NetworkingPlan) -> CheckOutcome:
-    """Wait 5-7 days, one follow-up, and each message has its follow-up text."""
-    rule = plan.follow_up_rule
-    low, high = FOLLOW_UP_WAIT_DAYS
-    items = [
+@check(reads=(4, 5))
+def outreach_names_known(plan: NetworkingPlan) -> CheckOutcome:
+    """Everyone a message names (a mutual contact, a colleague) is in the situation or a
+    target's profile: a message must not invent the people it leans on."""
+    return people_outcome(
         (
-            low <= rule.wait_days_min <= rule.wait_days_max <= high,
-            f"follow-up wait is {rule.wait_days_min}-{rule.wait_days_max} days "
-            f"(rule: {low}-{high})",
+            (f"message to target {m.target}", f"{m.text}\n{m.follow_up_message}")
+            for m in plan.outreach.messages
         ),
-        (
-            rule.max_follow_ups == MAX_FOLLOW_UPS,
-            f"{rule.max_follow_ups} follow-ups planned (rule: {MAX_FOLLOW_UPS})",
-        ),
-    ]
-    items += [
-        (
-            not is_blank(m.follow_up_message),
-            f"message to target {m.target} has no real follow-up: {quote(m.follow_up_message)}",
-        )
-        for m in plan.outreach.messages
-    ]
-    return outcome_of(
-        items,
-        f"wait {rule.wait_days_min}-{rule.wait_days_max} days, {rule.max_follow_ups} follow-up",
+        known_text(plan),
+        nobody=f"the {len(plan.outreach.messages)} messages name nobody outside the situation",
+        what="people named in messages",
     )
 
 
-@check
-def thank_you_habit(plan: NetworkingPlan) -> CheckOutcome:
-    """A thank-you within 24 hours, written for every planned conversation."""
-    hours = plan.thank_you_within_hours
-    items = [
+# --- the asks of Step 8 ----------------------------------------------------------------------
+
+
+def _ask_paths(path: tuple[str | int, ...]) -> bool:
+    return len(path) >= 3 and path[0] == "asks" and path[2] in ("person", "why_them", "message")
+
+
+@check(reads=(8,))
+def asks_quality(plan: NetworkingPlan) -> CheckOutcome:
+    """No ask (person, why them, message) is junk or left unanswered. The skill gives ask
+    templates to fill in: a filled-in template is applied, not echoed (its unfilled slots are
+    template debris and still count)."""
+    return quality_outcome(plan, 8, keep=_ask_paths, skip=frozenset({"skill_text_echo"}))
+
+
+@check(reads=(8,))
+def asks_no_placeholders(plan: NetworkingPlan) -> CheckOutcome:
+    """No unfilled slots in the drafted asks (the skill's templates filled in)."""
+    texts = [(f"ask of {a.person}", a.message) for a in plan.asks.asks]
+    return outcome_of(_placeholder_items(texts), f"no placeholders in {len(texts)} asks")
+
+
+@check(reads=(4, 8))
+def asks_people_known(plan: NetworkingPlan) -> CheckOutcome:
+    """Everyone an ask names (who is asked, who they are asked to introduce) is in the
+    situation: an ask must not lean on invented people."""
+    return people_outcome(
         (
-            0 < hours <= THANK_YOU_WITHIN_HOURS,
-            f"thank-you planned within {hours} hours (rule: {THANK_YOU_WITHIN_HOURS})",
-        )
-    ]
-    for prep in plan.interviews.preparations:
-        note = prep.thank_you_note
-        items.append(
-            (
-                not is_blank(note)
-                and word_count(note) >= MIN_THANK_YOU_WORDS
-                and not find_placeholders(note),
-                f"conversation with target {prep.target} has no real thank-you note: {quote(note)}",
-            )
-        )
-    first = plan.interviews.preparations[0].thank_you_note if plan.interviews.preparations else ""
-    return outcome_of(items, f"thank-you within {hours} hours, e.g. {quote(first)}")
+            (f"ask of {a.person!r}", f"{a.person}\n{a.message}\n{a.why_them}")
+            for a in plan.asks.asks
+        ),
+        known_text(plan),
+        nobody=f"the {len(plan.asks.asks)} asks name nobody who is not in the situation",
+        what="people named in asks",
+    )
