@@ -298,3 +298,26 @@ def test_with_source_matches_a_fresh_context() -> None:
             p.kind for p in inspect_text(value, fresh)
         ]
     assert inspect_text("https://example.org/me", base)  # the link is foreign to the base
+
+
+def test_a_filled_in_skill_template_is_an_answer_and_an_unfilled_one_is_debris() -> None:
+    from net_skill.loader import load_bundled_skill
+    from net_skill.outputs import schema_of
+    from net_skill.quality import QualityContext, inspect_text
+    from net_skill.skills.networking.models import Asks
+
+    context = QualityContext.from_schema(
+        schema_of(Asks),
+        source_text="I'm Priya. My former manager Dana Okafor is a group PM at Fabrikam.",
+        skill_items=load_bundled_skill().steps,
+    )
+    filled = (
+        "Hi Dana, I'm currently exploring product manager opportunities and noticed you're "
+        "connected to the product team at Fabrikam. If you're comfortable, would you be willing "
+        "to introduce us?"
+    )
+    assert inspect_text(filled, context, ("asks", 0, "message")) == []
+    unfilled = "Hi [Name], I'm currently exploring [role type] opportunities at [Company]."
+    assert [p.kind for p in inspect_text(unfilled, context)] == ["template_debris"]
+    copied = "Genuine interest beats systematic contact"
+    assert [p.kind for p in inspect_text(copied, context)] == ["skill_text_echo"]

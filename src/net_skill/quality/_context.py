@@ -286,11 +286,11 @@ def strings_in(node: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
 
 def _item_texts(items: SkillStep | Iterable[str | SkillItem | SkillStep]) -> list[str]:
     if isinstance(items, SkillStep):
-        return split_sentences(items.body)
+        return split_sentences(_without_templates(items.body))
     texts: list[str] = []
     for item in items:
         if isinstance(item, SkillStep):
-            texts.extend(split_sentences(item.body))
+            texts.extend(split_sentences(_without_templates(item.body)))
         elif isinstance(item, SkillItem):
             texts.extend(text for _depth, text in item.flatten())
         else:
@@ -298,11 +298,25 @@ def _item_texts(items: SkillStep | Iterable[str | SkillItem | SkillStep]) -> lis
     return texts
 
 
+_SLOT = re.compile(r"\[[^\[\]\n]{1,40}\]")
+"""A slot of a template (`[Name]`, `[role type]`); unfilled, it is caught as debris."""
+_TEMPLATE = re.compile(r'"[^"]*\[[^\[\]\n]{1,40}\][^"]*"')
+"""A quoted template of the skill's ("Hi [Name], I'm currently exploring ..."), lines and all."""
+
+
+def _without_templates(text: str) -> str:
+    """The skill's text less its quoted templates: an answer that fills one in applies the
+    skill; one that leaves the slots is caught as template debris."""
+    return _TEMPLATE.sub(" ", text)
+
+
 def _references(kind: str, texts: Iterable[str]) -> list[Reference]:
     """References with their quoted parts taken out: a quotation in an instruction is offered
     for reuse (`Include "Who else should I talk to?"`), so copying it is not an echo."""
     found: list[Reference] = []
     for text in texts:
+        if _SLOT.search(text):
+            continue  # a template with slots to fill ("Hi [Name], ..."): filled, it is an answer
         for piece in _QUOTED.split(text):
             tokens = tuple(echo_tokens(piece))
             if len(tokens) >= 2:

@@ -41,6 +41,15 @@ def _cues(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 RELATIONSHIP_CUES = _cues(
+    # Chinese and Japanese first: no word boundaries, and the relation word stands right
+    # before the name ("元同僚の佐藤美咲", "我的前同事李明").
+    ("former_colleague", r"(?:元同僚|元上司|前同僚|前同事|前上司|前领导|前老板|老同事)の?$"),
+    ("current_colleague", r"(?:同僚|上司|同事|领导|老板|部長|課長)の?$"),
+    (
+        "friend_or_family",
+        r"(?:友人|友達|親友|いとこ|兄|姉|弟|妹|父|母|朋友|表哥|表姐|表弟|表妹|堂哥|哥哥|姐姐)の?$",
+    ),
+    ("alumni", r"(?:同級生|先輩|後輩|恩師|教授|同学|校友|导师|老师)の?$"),
     (
         "board_contact",
         r"\bboard (?:chair|member|director)s?\b|\btrustees?\b|\bchair of (?:the|our) board\b",
@@ -228,9 +237,7 @@ def named_people(text: str) -> list[PersonFacts]:
     text = _HONORIFIC_DOT.sub(lambda m: m.group(1) + " ", text)  # "Mr." ends no sentence
     names = _person_names(text)
     spans = sorted(
-        (m.start(), m.end(), name)
-        for name in names
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+        (m.start(), m.end(), name) for name in names for m in re.finditer(_name_pattern(name), text)
     )
     found: dict[str, PersonFacts] = {}
     for index, (start, end, name) in enumerate(spans):
@@ -241,6 +248,13 @@ def named_people(text: str) -> list[PersonFacts]:
         old = found.get(name)
         found[name] = facts if old is None else _merge(old, facts)
     return [found[n] for n in names if n in found]
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a whole word; in scripts written without spaces, wherever it stands."""
+    if not re.search(r"[A-Za-zÀ-ÿ]", name):
+        return re.escape(name)
+    return rf"(?<!\w){re.escape(name)}(?!\w)"
 
 
 def _person_names(text: str) -> list[str]:
@@ -262,7 +276,7 @@ def _person_names(text: str) -> list[str]:
         well_formed = well_formed and all(_TITLE_CASE.match(w) or w in _PARTICLES for w in words)
         if name in names or not well_formed or _ORG_WORDS & {w.casefold() for w in words}:
             continue
-        spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+        spans = [m.span() for m in re.finditer(_name_pattern(name), text)]
         if not spans or all(_looks_like_org(text, s, e) for s, e in spans):
             continue
         single_ok = any(
@@ -339,6 +353,7 @@ def _describe(before: str, after: str) -> str:
         role = " ".join(before.split()[-3:])
     role = re.sub(r"\s*\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Sra|Mme)\.?\s*$", "", role)
     said = _LEAD_IN.sub("", after).strip(" ,;:–—-()")
+    said = re.sub(r"^(?:さん|様|氏|先生|女士|老师)?[がはも]?", "", said)
     said = re.sub(r",?\s*\b(?:strong|medium|weak|dormant)\s*$", "", said, flags=re.IGNORECASE)
     if not role and re.search(r"\bmet\s*$", before, re.IGNORECASE) and said:
         said = "met " + said
@@ -437,7 +452,7 @@ def _by_part(facts: dict[str, PersonFacts], name: str) -> PersonFacts | None:
 
 
 def _is_org_everywhere(name: str, text: str) -> bool:
-    spans = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+    spans = [m.span() for m in re.finditer(_name_pattern(name), text)]
     return bool(spans) and all(_looks_like_org(text, s, e) for s, e in spans)
 
 

@@ -24,7 +24,7 @@ from net_skill.prompts import delimit
 from net_skill.skill import Skill
 from net_skill.skills.networking.answer_checks import STEP_ANSWER_CHECKS
 from net_skill.skills.networking.baseline import SINGLE_PROMPT
-from net_skill.skills.networking.checks import NETWORKING_CRITERIA
+from net_skill.skills.networking.checks import NETWORKING_CRITERIA, rank_step
 from net_skill.skills.networking.grounding import (
     ground_asks,
     ground_audit,
@@ -196,6 +196,13 @@ class NetworkingProfile(SkillProfile):
         if isinstance(output, Asks):
             return ground_asks(output)
         return output
+
+    @override
+    def rank_answer(
+        self, number: int, output: BaseModel, inputs: RunInputs, outputs: Mapping[int, BaseModel]
+    ) -> float | None:
+        """The share of the step's own Verification checks its answer passes."""
+        return rank_step(number, output, inputs.source_text, outputs)
 
     @override
     def answer_checks(

@@ -1,0 +1,112 @@
+"""What code reads about people from the words of a situation, in several languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from net_skill.skills.networking.grounding import ground_audit, named_people
+from net_skill.skills.networking.models import NetworkAudit
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "relationship", "strength"),
+    [
+        (
+            "My former manager Dana Okafor is now a group PM at Fabrikam.",
+            "Dana Okafor",
+            "former_colleague",
+            None,
+        ),
+        (
+            "My cousin Daniel Okafor is an engineer in Boston.",
+            "Daniel Okafor",
+            "friend_or_family",
+            None,
+        ),
+        (
+            "Our board chair Maria Gutierrez knows everyone.",
+            "Maria Gutierrez",
+            "board_contact",
+            None,
+        ),
+        (
+            "I haven't talked to my old boss Kevin O'Neil in years.",
+            "Kevin O'Neil",
+            "former_colleague",
+            "dormant",
+        ),
+        ("I met Sam Lee at a design conference last year.", "Sam Lee", "met_at_event", None),
+        (
+            "Contacts: Julia Novak (met at RSA 2023, weak), Ben Carter (college roommate, medium)",
+            "Ben Carter",
+            "friend_or_family",
+            "medium",
+        ),
+        (
+            "Mi excompañero Andrés Gómez trabaja en una empresa solar.",
+            "Andrés Gómez",
+            "former_colleague",
+            None,
+        ),
+        ("Mein Studienfreund Jonas Weber arbeitet in Salzgitter.", "Jonas Weber", "alumni", None),
+        (
+            "私は田中です。元同僚の佐藤美咲さんがGoogleで働いています。",
+            "佐藤美咲",
+            "former_colleague",
+            None,
+        ),
+        ("我叫王芳。我的前同事李明现在在阿里巴巴工作。", "李明", "former_colleague", None),
+    ],
+)
+def test_people_and_what_the_words_around_them_say(
+    text: str, name: str, relationship: str, strength: str | None
+) -> None:
+    people = {p.name: p for p in named_people(text)}
+    assert name in people, people
+    assert people[name].relationship == relationship
+    assert people[name].strength == strength
+
+
+def test_organisations_and_sentence_words_are_not_people() -> None:
+    text = (
+        "I'm Priya, a data analyst at Contoso Retail. I want to work at a Big Four firm. "
+        "Ich bin Elektrotechniker in Salzgitter."
+    )
+    assert named_people(text) == []
+
+
+def test_grounding_corrects_the_model_and_drops_organisations() -> None:
+    text = "I'm Priya, a data analyst at Contoso Retail. My cousin Dana Okafor is a PM at Fabrikam."
+    audit = NetworkAudit.model_validate(
+        {
+            "contacts": [
+                {
+                    "name": "Dana Okafor",
+                    "description": "Someone",
+                    "relationship": "alumni",
+                    "strength": "strong",
+                    "relevance": "Knows PMs",
+                },
+                {
+                    "name": "Fabrikam",
+                    "description": "A company",
+                    "relationship": "other",
+                    "strength": "weak",
+                    "relevance": "Hires PMs",
+                },
+                {
+                    "name": "Dana Okafor",
+                    "description": "Again",
+                    "relationship": "other",
+                    "strength": "weak",
+                    "relevance": "Twice",
+                },
+            ],
+            "gaps": ["Recruiters"],
+            "where_to_build": ["Meetups"],
+        }
+    )
+    grounded = ground_audit(audit, text)
+    assert [c.name for c in grounded.contacts] == ["Dana Okafor"]
+    dana = grounded.contacts[0]
+    assert dana.relationship == "friend_or_family" and "PM at Fabrikam" in dana.description
