@@ -78,3 +78,15 @@ def _empty(value: Any) -> bool:
         or value == []
         or (isinstance(value, str) and not value.strip())
     )
+
+
+def owned_by_code(path: tuple[str | int, ...], values: Sequence[CodeValue]) -> bool:
+    """Whether the value at `path` (or a value inside it) is one code writes."""
+    for value in values:
+        pattern = value.path
+        if len(path) >= len(pattern) and all(
+            (want == "*" and isinstance(got, int)) or want == got
+            for want, got in zip(pattern, path, strict=False)
+        ):
+            return True
+    return False

@@ -274,6 +274,7 @@ class _Execution:
             rank=rank,
             answer_schema=request.full_schema,
             prepare=request.prepare,
+            trusted=request.trusted,
             on_event=self.sink(step),
         )
 

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from net_skill.backends.base import Backend, Message
 from net_skill.chain import ChainStep, answer_budget
-from net_skill.code_values import fill_code_values, strip_code_owned
+from net_skill.code_values import fill_code_values, owned_by_code, strip_code_owned
 from net_skill.profile import CodeValue, RunInputs, SkillProfile, WorkedExample
 from net_skill.prompt_styles import (
     AnswerLimits,
@@ -75,6 +75,10 @@ class StepRequest:
     @property
     def full_schema(self) -> dict[str, Any]:
         return self.answer_schema if self.answer_schema is not None else self.schema
+
+    def trusted(self, path: tuple[str | int, ...]) -> bool:
+        """Whether the value at `path` is one code wrote (not the model's to answer for)."""
+        return owned_by_code(path, self.code_values)
 
     def prepare(self, data: Any) -> Any:
         """The parsed answer with the code-written values in place."""

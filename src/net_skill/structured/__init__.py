@@ -46,6 +46,7 @@ from net_skill.structured.answers import (
     Problem,
     inspect_data,
     inspect_text,
+    validate_model,
 )
 from net_skill.structured.paths import JsonPath, has_path, set_at, show_path, sub_schema
 from net_skill.structured.repair import (
@@ -123,6 +124,7 @@ class _Call(Generic[T]):
         schema: dict[str, Any],
         answer_schema: dict[str, Any] | None,
         prepare: Callable[[Any], Any] | None,
+        trusted: Callable[[JsonPath], bool] | None,
         name: str,
         tag: str,
         context: Mapping[str, Any] | None,
@@ -142,6 +144,7 @@ class _Call(Generic[T]):
         self.schema = schema
         self.answer_schema = answer_schema if answer_schema is not None else schema
         self.prepare = prepare or (lambda data: data)
+        self.trusted = trusted or (lambda _path: False)
         self.name = name
         self.tag = tag
         self.context = context
@@ -165,13 +168,18 @@ class _Call(Generic[T]):
         return self.inspect_data(data)
 
     def inspect_data(self, data: Any) -> Inspection[T]:
-        return inspect_data(
+        inspection = inspect_data(
             self.prepare(data),
             self.output_type,
             schema=self.answer_schema,
             context=self.context,
             checks=self.checks,
         )
+        # Values code wrote are not the model's to answer for: their "problems" are none.
+        inspection.problems = [p for p in inspection.problems if not self.trusted(p.path)]
+        if not inspection.problems and inspection.value is None:
+            inspection.value, _ = validate_model(inspection.data, self.output_type, self.context)
+        return inspection
 
     async def ask(
         self, messages: Sequence[Message], schema: dict[str, Any], temperature: float
@@ -277,6 +285,7 @@ async def complete_structured(
     rank: Callable[[T], float] | None = None,
     answer_schema: dict[str, Any] | None = None,
     prepare: Callable[[Any], Any] | None = None,
+    trusted: Callable[[JsonPath], bool] | None = None,
     on_event: EventSink | None = None,
 ) -> StructuredResult[T]:
     """Ask `backend` for an `output_type`, within `max_reasks` re-asks (see the module doc).
@@ -295,6 +304,7 @@ async def complete_structured(
         schema=schema if schema is not None else schema_of(output_type),
         answer_schema=answer_schema,
         prepare=prepare,
+        trusted=trusted,
         name=schema_name or output_type.__name__,
         tag=tag,
         context=dict(validation_context) if validation_context is not None else None,

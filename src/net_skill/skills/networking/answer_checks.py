@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from net_skill.eval._text import similarity, words
+from net_skill.names import appears_in
 from net_skill.structured import AnswerCheck, Problem
 
 COPY_RATIO = 0.9
@@ -27,9 +28,11 @@ def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
         if isinstance(c, dict)
         for k in ("name", "description")
     ]
+    names = [str(c.get("name")) for c in contacts if isinstance(c, dict) and c.get("name")]
     problems = []
     for index, gap in enumerate(data.get("gaps") or [] if isinstance(data, dict) else []):
-        if isinstance(gap, str) and any(_near(gap, text) for text in known if text):
+        names_one = any(appears_in(name, gap) for name in names)
+        if isinstance(gap, str) and (names_one or any(_near(gap, t) for t in known if t)):
             problems.append(
                 Problem(
                     ("gaps", index),
@@ -61,6 +64,40 @@ def research_says_more_than_the_profile(data: Any) -> Sequence[Problem]:
                     )
                 )
     return problems
+
+
+KNOWN_PLACES = frozenset(
+    {"linkedin", "meetup", "slack", "discord", "github", "twitter", "x", "reddit", "eventbrite"}
+)
+"""Where-to-build answers that are proper names anywhere: the usual networking venues."""
+
+
+def where_to_build_check(source_text: str) -> AnswerCheck:
+    def check(data: Any) -> Sequence[Problem]:
+        places = data.get("where_to_build") or [] if isinstance(data, dict) else []
+        problems = []
+        for index, place in enumerate(places):
+            if not isinstance(place, str):
+                continue
+            tokens = place.strip(" .,;").split()
+            proper = 0 < len(tokens) <= 2 and all(w[:1].isupper() for w in tokens)
+            if (
+                proper
+                and place.strip(" .,;").casefold() not in KNOWN_PLACES
+                and not appears_in(place.strip(" .,;"), source_text)
+            ):
+                problems.append(
+                    Problem(
+                        ("where_to_build", index),
+                        f"where_to_build[{index}]: {place[:40]!r} is a name the situation never "
+                        "mentions; say what kind of place, event or community",
+                        "check",
+                        "invented_place",
+                    )
+                )
+        return problems
+
+    return check
 
 
 STEP_ANSWER_CHECKS: dict[int, tuple[AnswerCheck, ...]] = {

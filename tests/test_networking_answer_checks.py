@@ -1,0 +1,51 @@
+"""The networking skill's own answer checks, and code-written values exempt from checks."""
+
+from __future__ import annotations
+
+from net_skill.skills.networking.answer_checks import (
+    gaps_are_not_contacts,
+    research_says_more_than_the_profile,
+    where_to_build_check,
+)
+
+SITUATION = "I'm Priya. My former colleague Priya Nair left teaching for a UX role at Shopify."
+
+
+def test_a_gap_that_is_a_contact_is_a_problem_and_a_real_gap_is_not() -> None:
+    audit = {
+        "contacts": [{"name": "Priya Nair", "description": "Former colleague, UX at Shopify"}],
+        "gaps": ["Priya Nair's current role at Shopify", "UX researchers at healthcare companies"],
+    }
+    assert [p.path for p in gaps_are_not_contacts(audit)] == [("gaps", 0)]
+
+
+def test_invented_places_are_problems_kinds_of_places_are_not() -> None:
+    check = where_to_build_check(SITUATION)
+    data = {"where_to_build": ["Cherrywood", "Local UX meetups", "LinkedIn", "Shopify"]}
+    assert [p.path for p in check(data)] == [("where_to_build", 0)]
+
+
+def test_research_that_repeats_the_profile_is_a_problem() -> None:
+    data = {
+        "targets": [
+            {
+                "profile": "UX researcher at Shopify",
+                "research": {
+                    "background": "UX researcher at Shopify",
+                    "common_ground": "Both taught maths before moving into UX",
+                    "value_to_offer": "Feedback from teachers on education products",
+                },
+            }
+        ]
+    }
+    found = research_says_more_than_the_profile(data)
+    assert [p.path for p in found] == [("targets", 0, "research", "background")]
+
+
+def test_code_written_values_are_trusted() -> None:
+    from net_skill.code_values import owned_by_code
+    from net_skill.profile import CodeValue
+
+    values = [CodeValue(("preparations", "*", "closing_questions"), ["Who else?"])]
+    assert owned_by_code(("preparations", 2, "closing_questions", 0), values)
+    assert not owned_by_code(("preparations", 2, "questions", 0), values)
