@@ -4,11 +4,13 @@ says something beyond its own profile line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from net_skill.eval._text import similarity, words
 from net_skill.names import appears_in
+from net_skill.text import contains_phrase
 from net_skill.structured import AnswerCheck, Problem
 
 COPY_RATIO = 0.9
@@ -31,7 +33,8 @@ def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
     names = [str(c.get("name")) for c in contacts if isinstance(c, dict) and c.get("name")]
     problems = []
     for index, gap in enumerate(data.get("gaps") or [] if isinstance(data, dict) else []):
-        names_one = any(appears_in(name, gap) for name in names)
+        plain = re.sub(r"['’]s\b", "", gap) if isinstance(gap, str) else ""  # Nair's -> Nair
+        names_one = any(contains_phrase(plain, n) for n in names)
         if isinstance(gap, str) and (names_one or any(_near(gap, t) for t in known if t)):
             problems.append(
                 Problem(
