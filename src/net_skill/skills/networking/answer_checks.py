@@ -10,8 +10,8 @@ from typing import Any
 
 from net_skill.eval._text import similarity, words
 from net_skill.names import appears_in
-from net_skill.text import contains_phrase
 from net_skill.structured import AnswerCheck, Problem
+from net_skill.text import contains_phrase
 
 COPY_RATIO = 0.9
 """Word sequences this alike are one text given twice (near-copies of a checked sentence)."""
