@@ -8,6 +8,7 @@ than an answer. Each problem names its field in one sentence the re-ask feeds ba
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,18 +22,40 @@ from net_skill.structured import AnswerCheck, Problem
 def quality_context(prompts: RunPrompts, request: StepRequest) -> QualityContext:
     step = request.step
     said = [request.system, *(m.content for m in request.messages if m.role == "user")]
-    earlier = [s.schema for s in prompts.steps if s.number in step.depends_on]
-    examples: list[Any] = []
-    for example in request.examples:
-        examples += [example.situation, example.answer, *example.earlier.values()]
-    return QualityContext.from_schema(
-        request.full_schema,
-        source_text=prompts.inputs.source_text,
-        instructions=[s for text in said for s in prompt_instructions(text)],
-        skill_items=prompts.skill.steps,
-        earlier=earlier,
-        examples=examples,
+    instructions = tuple(s for text in said for s in prompt_instructions(text))
+    earlier = tuple(
+        json.dumps(s.schema, sort_keys=True) for s in prompts.steps if s.number in step.depends_on
     )
+    key = (
+        json.dumps(request.full_schema, sort_keys=True),
+        instructions,
+        prompts.skill.source,
+        earlier,
+        tuple((e.situation, e.answer.model_dump_json()) for e in request.examples),
+    )
+    shared = _SHARED.get(key)
+    if shared is None:
+        examples: list[Any] = []
+        for example in request.examples:
+            examples += [example.situation, example.answer, *example.earlier.values()]
+        shared = QualityContext.from_schema(
+            request.full_schema,
+            source_text="",
+            instructions=instructions,
+            skill_items=prompts.skill.steps,
+            earlier=[json.loads(s) for s in earlier],
+            examples=examples,
+        )
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[key] = shared
+    return shared.with_source(prompts.inputs.source_text)
+
+
+_SHARED: dict[tuple[Any, ...], QualityContext] = {}
+"""Contexts without the user's text, by what they are built from: an eval asks the same step
+of every case, and only the situation differs (`QualityContext.with_source`)."""
+_SHARED_MAX = 256
 
 
 def quality_floor(prompts: RunPrompts, request: StepRequest) -> AnswerCheck:
