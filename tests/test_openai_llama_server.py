@@ -30,6 +30,8 @@ from typer.testing import CliRunner
 from net_skill.backends.base import CompletionRequest, Message
 from net_skill.backends.openai import OpenAIBackend
 from net_skill.cli import app
+from net_skill.answer_checks import degenerate_values
+from net_skill.quality import strings_in
 from net_skill.records import load_events
 from net_skill.skills.networking import NetworkingPlan
 from tests.test_full_local_run import SITUATION
@@ -154,6 +156,10 @@ def test_a_whole_run_through_the_server_gives_a_valid_plan(
             llama_server,
             "--model",
             "smollm2",
+            "--prompt-style",  # a 135M model: the short per-step prompt, as the local backend
+            "brief",
+            "--max-reasks",
+            "1",
             "--json",
             "--today",
             "2026-05-04",
@@ -165,7 +171,16 @@ def test_a_whole_run_through_the_server_gives_a_valid_plan(
     assert result.exit_code == 0, result.stderr[-3000:]
     plan = NetworkingPlan.model_validate(json.loads(result.stdout))
     assert plan.today.isoformat() == "2026-05-04"
-    assert plan.purpose and plan.audit.gaps and plan.targets.targets and plan.asks.asks
+    # every value is an answer or marked unanswered; none is junk
+    assert [f"{p.loc}: {p.value!r} ({p.kind})" for p in degenerate_values(plan)] == []
+    for path, items in (
+        ("audit.gaps", plan.audit.gaps),
+        ("targets.targets", plan.targets.targets),
+        ("asks.asks", plan.asks.asks),
+    ):
+        assert items or any(u.startswith(path) for u in plan.unanswered), path
+    written = sum(1 for _, text in strings_in(plan.written()) if text.strip())
+    assert written >= len(plan.unanswered)  # most values were answered
     assert all(1 <= m.target <= len(plan.targets.targets) for m in plan.outreach.messages)
     (run_dir,) = tmp_path.iterdir()
     events = list(load_events(run_dir))

@@ -145,3 +145,23 @@ def test_the_writers_own_name_is_not_a_contact_candidate() -> None:
 
     names = candidate_names("I'm Priya. My name is Ana Lima, call me Ana. I know Dana Okafor.")
     assert names == ["Dana Okafor", "Dana", "Okafor"]
+
+
+def test_written_leaves_out_what_code_wrote_inside_the_step_answers() -> None:
+    written = good_plan().written()
+    assert "habits" not in written["maintenance"] and "tracking_fields" not in written["maintenance"]
+    assert "if_they_say_no" not in written["asks"] and "after_help" not in written["asks"]
+    assert written["asks"]["asks"] and all("timing" not in a for a in written["asks"]["asks"])
+    assert all("closing_questions" not in p for p in written["interviews"]["preparations"])
+    assert all("message" in a for a in written["asks"]["asks"])  # the model's own text stays
+    assert "schedule" not in written and "situation" not in written
+
+
+def test_the_same_prescribed_timing_for_two_asks_is_not_a_pasted_value() -> None:
+    from net_skill.answer_checks import degenerate_values
+    from net_skill.skills.networking.prescribed import TIMING
+
+    plan = good_plan()
+    asks = [a.model_copy(update={"timing": TIMING["strong"]}) for a in plan.asks.asks * 2]
+    plan = plan.model_copy(update={"asks": plan.asks.model_copy(update={"asks": asks})})
+    assert [p for p in degenerate_values(plan) if "timing" in p.loc] == []

@@ -34,10 +34,41 @@ class Plan(BaseModel):
     derived_fields: ClassVar[frozenset[str]] = frozenset()
     """Fields computed in code (dates, rules), not written by the model."""
 
+    code_written_paths: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    """Values inside step answers that code writes (`*` for every list item or key)."""
+
     def written(self) -> dict[str, Any]:
-        """What the model wrote: the plan less its header and the fields code derived."""
+        """What the model wrote: the plan less its header, the fields code derived, and the
+        values code wrote inside the step answers."""
         header = set(Plan.model_fields)
-        return self.model_dump(mode="json", exclude=header | set(self.derived_fields))
+        dumped = self.model_dump(mode="json", exclude=header | set(self.derived_fields))
+        for path in self.code_written_paths:
+            _drop(dumped, path)
+        return dumped
+
+
+def _drop(node: Any, path: tuple[str, ...]) -> None:
+    if not path:
+        return
+    head, rest = path[0], path[1:]
+    children: list[Any]
+    if isinstance(node, dict):
+        if not rest:
+            if head == "*":
+                node.clear()
+            else:
+                node.pop(head, None)
+            return
+        children = list(node.values()) if head == "*" else [node.get(head)]
+    elif isinstance(node, list) and head == "*":
+        if not rest:
+            node.clear()
+            return
+        children = node
+    else:
+        return
+    for child in children:
+        _drop(child, rest)
 
 
 @cache

@@ -21,6 +21,7 @@ from net_skill.skills.networking.models import (
     ValueOffer,
 )
 from net_skill.skills.networking.network import NetworkSummary
+from net_skill.skills.networking.prescribed import PRESCRIBED_PATHS
 from net_skill.skills.networking.schedule import (
     THANK_YOU_WITHIN_HOURS,
     Cadence,
@@ -56,6 +57,18 @@ class NetworkingSteps(BaseModel):
     asks: Asks
 
 
+NETWORKING_FIELDS: dict[int, str] = {
+    1: "purpose",
+    2: "audit",
+    3: "value",
+    4: "targets",
+    5: "outreach",
+    6: "interviews",
+    7: "maintenance",
+    8: "asks",
+}
+
+
 # Field order (and so the JSON of saved plans): the header, the eight step outputs, then what code
 # derived; pydantic takes inherited fields from the last base to the first.
 class NetworkingPlan(NetworkingSteps, Plan):
@@ -73,6 +86,12 @@ class NetworkingPlan(NetworkingSteps, Plan):
         }
     )
 
+    code_written_paths: ClassVar[tuple[tuple[str, ...], ...]] = tuple(
+        (NETWORKING_FIELDS[number], *path)
+        for number, paths in PRESCRIBED_PATHS.items()
+        for path in paths
+    )
+
     skill_id: str = "net"
     follow_up_rule: FollowUpRule = Field(default_factory=FollowUpRule)
     thank_you_within_hours: int = THANK_YOU_WITHIN_HOURS
@@ -85,18 +104,6 @@ class NetworkingPlan(NetworkingSteps, Plan):
         default=None,
         description="How the contacts shown to the model were chosen from a contacts file",
     )
-
-
-NETWORKING_FIELDS: dict[int, str] = {
-    1: "purpose",
-    2: "audit",
-    3: "value",
-    4: "targets",
-    5: "outreach",
-    6: "interviews",
-    7: "maintenance",
-    8: "asks",
-}
 
 
 def build_networking_plan(

@@ -52,21 +52,31 @@ TIMING: dict[Strength, str] = {
 """Step 8, "Timing": when the ask is reasonable for the relationship's strength."""
 
 
+PRESCRIBED_PATHS: dict[int, tuple[tuple[str, ...], ...]] = {
+    6: (("preparations", "*", "closing_questions"),),
+    7: (("tracking_fields",), ("habits",)),
+    8: (("if_they_say_no",), ("after_help",), ("asks", "*", "timing")),
+}
+"""Where in each step's answer `prescribed_values` writes."""
+
+
 def prescribed_values(number: int, outputs: Mapping[int, BaseModel]) -> Sequence[CodeValue]:
     if number == 6:
-        return (CodeValue(("preparations", "*", "closing_questions"), CLOSING_QUESTIONS),)
+        return (CodeValue(PRESCRIBED_PATHS[6][0], CLOSING_QUESTIONS),)
     if number == 7:
-        return (CodeValue(("tracking_fields",), TRACKING_FIELDS), CodeValue(("habits",), HABITS))
+        tracking, habits = PRESCRIBED_PATHS[7]
+        return (CodeValue(tracking, TRACKING_FIELDS), CodeValue(habits, HABITS))
     if number == 8:
         strengths = strengths_of(outputs)
 
         def timing(ask: Mapping[str, Any]) -> str:
             return TIMING[strengths.get(str(ask.get("person", "")), "weak")]
 
+        if_no, after_help, timings = PRESCRIBED_PATHS[8]
         return (
-            CodeValue(("if_they_say_no",), IF_THEY_SAY_NO),
-            CodeValue(("after_help",), AFTER_HELP),
-            CodeValue(("asks", "*", "timing"), compute=timing),
+            CodeValue(if_no, IF_THEY_SAY_NO),
+            CodeValue(after_help, AFTER_HELP),
+            CodeValue(timings, compute=timing),
         )
     return ()
 
