@@ -206,7 +206,8 @@ def test_every_command_ends_cleanly(case: Case, command: str, generated: Path) -
 
 def test_jinja_in_a_skill_reaches_the_prompt_as_written() -> None:
     path = HOSTILE / "jinja.SKILL.md"
-    out = invoke(COMMANDS["run --dry-run"](path)).stdout
+    # the full prompt style carries the whole skill text (the embedded model's brief one does not)
+    out = invoke([*COMMANDS["run --dry-run"](path), "--prompt-style", "full"]).stdout
     for text in (
         "{{ 7*7 }}",
         "{% include '/etc/passwd' %}",

@@ -126,6 +126,31 @@ def test_dry_run_prints_prompts_and_calls_nothing(monkeypatch: pytest.MonkeyPatc
     assert len(json.loads(as_json.stdout)["prompts"]) == 8
 
 
+def test_dry_run_shows_the_prompts_of_the_chosen_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> Backend:
+        raise AssertionError("--dry-run must not build a backend (it would load a model)")
+
+    monkeypatch.setattr("net_skill.cli._common.create_backend", refuse)
+    local = runner.invoke(app, ["run", SITUATION, "--dry-run", "--backend", "local"])
+    claude = runner.invoke(app, ["run", SITUATION, "--dry-run", "--backend", "anthropic"])
+    assert local.exit_code == 0 and claude.exit_code == 0, local.stderr + claude.stderr
+    assert "<skill>" in claude.stdout and "<skill>" not in local.stdout  # brief: no whole skill
+    assert len(local.stdout) < len(claude.stdout) / 2
+    restyled = runner.invoke(
+        app, ["run", SITUATION, "--dry-run", "--backend", "local", "--prompt-style", "full"]
+    )
+    assert "<skill>" in restyled.stdout
+
+
+def test_the_registry_knows_each_backends_prompt_style_without_building_it() -> None:
+    from net_skill.backends.fake import FakeBackend as Fake
+    from net_skill.backends.local import LocalBackend
+    from net_skill.backends.registry import backend_prompt_style
+
+    assert backend_prompt_style("local") == LocalBackend.prompt_style == "brief"
+    assert backend_prompt_style("fake") == Fake.prompt_style
+
+
 def test_bad_options_exit_2(fake_backends: list[object]) -> None:
     assert runner.invoke(app, ["run", SITUATION, "--today", "tomorrow"]).exit_code == 2
     assert runner.invoke(app, ["run", SITUATION, "--backend", "gpt"]).exit_code == 2

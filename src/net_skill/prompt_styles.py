@@ -15,8 +15,9 @@ user's input as data and render templates from `prompts/`; they never compile us
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from net_skill.arguments import skill_text_with_arguments, substitute_arguments
 from net_skill.backends.base import Message
@@ -83,6 +84,9 @@ class StepPrompt:
     step: ChainStep
     earlier: tuple[Earlier, ...]
     guidance: str
+    schema: Mapping[str, Any] | None = None
+    """The schema the answer is asked in (limits applied, code-written values left out); None:
+    the step's own."""
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,7 @@ class CompactStyle(PromptStyle):
         )
         if not examples:
             asked += f"\nAnswer in the {step.output_type.__name__} format, shaped like this:\n"
-            asked += outline_of(step)
+            asked += outline(question.schema) if question.schema else outline_of(step)
         return (*messages, Message("user", asked))
 
     @staticmethod

@@ -152,9 +152,13 @@ class RunPrompts:
         return worst
 
     def _messages(
-        self, step: ChainStep, earlier: Sequence[Earlier], guidance: str
+        self,
+        step: ChainStep,
+        earlier: Sequence[Earlier],
+        guidance: str,
+        schema: Mapping[str, Any] | None = None,
     ) -> tuple[Message, ...]:
-        question = StepPrompt(step=step, earlier=tuple(earlier), guidance=guidance)
+        question = StepPrompt(step=step, earlier=tuple(earlier), guidance=guidance, schema=schema)
         return self.style.messages(self.context(), question)
 
 
@@ -179,13 +183,13 @@ def build_request(
             for n in step.depends_on
         ]
     room = prompts.window - CONTEXT_MARGIN_TOKENS - budget - prompts.count(prompts.system)
-    messages = fit_messages(prompts, step, earlier, guidance, room)
     context = prompts.profile.validation_context(prompts.inputs, known)
     schema = limited(
         prompts.profile.answer_schema(step.number, step.spec, context), prompts.style.limits
     )
     values = tuple(prompts.profile.code_values(step.number, prompts.inputs, known))
     asked = schema if prompts.style.asks_code_owned else strip_code_owned(schema, values)
+    messages = fit_messages(prompts, step, earlier, guidance, room, asked)
     return StepRequest(
         step=step,
         system=prompts.system,
@@ -202,17 +206,22 @@ def build_request(
 
 
 def fit_messages(
-    prompts: RunPrompts, step: ChainStep, earlier: Sequence[Earlier], guidance: str, room: int
+    prompts: RunPrompts,
+    step: ChainStep,
+    earlier: Sequence[Earlier],
+    guidance: str,
+    room: int,
+    schema: Mapping[str, Any] | None = None,
 ) -> tuple[Message, ...]:
     """The step's messages, halving the longest earlier output until they fit in `room`."""
     items = list(earlier)
-    messages = prompts._messages(step, items, guidance)
+    messages = prompts._messages(step, items, guidance, schema)
     while sum(prompts.count(m.content) for m in messages) > room:
         longest = max(range(len(items)), key=lambda i: len(items[i].json), default=None)
         if longest is None or len(items[longest].json) <= MIN_EARLIER_CHARS + len(TRIM_MARKER):
             break
         items[longest] = items[longest].halved(MIN_EARLIER_CHARS, TRIM_MARKER)
-        messages = prompts._messages(step, items, guidance)
+        messages = prompts._messages(step, items, guidance, schema)
     return messages
 
 

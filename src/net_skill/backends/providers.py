@@ -40,6 +40,7 @@ def _no_server_options(name: str, options: BackendOptions) -> None:
         "(small: plans will be weak). Set the key for Claude."
     ),
     can_judge=False,
+    prompt_style="brief",
     options_from=lambda d: BackendOptions(
         model=str(d["model_path"]) if d.get("model_path") else None
     ),

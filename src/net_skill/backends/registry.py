@@ -30,6 +30,7 @@ __all__ = [
     "auto_notice",
     "backend_from_description",
     "backend_names",
+    "backend_prompt_style",
     "backend_spec",
     "create_backend",
     "register_backend",
@@ -85,6 +86,9 @@ class BackendSpec:
     """One line to show when `auto` picks this backend (why, and how to choose another)."""
     can_judge: bool = True
     """Whether `auto` may use it as the eval judge (a tiny model's verdicts are noise)."""
+    prompt_style: str = "full"
+    """The prompt style its backends use (`Backend.prompt_style`), known without building one
+    (for `--dry-run`, which loads no model)."""
 
     def create(self, options: BackendOptions) -> Backend:
         return self.factory(options)
@@ -104,6 +108,7 @@ def register_backend(
     options_from: Callable[[Mapping[str, Any]], BackendOptions] = _options_from,
     auto_notice: str = "",
     can_judge: bool = True,
+    prompt_style: str = "full",
 ) -> Callable[[Factory], Factory]:
     """Decorator: register `factory` as the backend `name` (see `BackendSpec`)."""
 
@@ -111,7 +116,15 @@ def register_backend(
         if name == AUTO:
             raise ValueError(f"{AUTO!r} is reserved")
         spec = BackendSpec(
-            name, factory, summary, auto_rank, ready, options_from, auto_notice, can_judge
+            name,
+            factory,
+            summary,
+            auto_rank,
+            ready,
+            options_from,
+            auto_notice,
+            can_judge,
+            prompt_style,
         )
         with _LOCK:
             _SPECS[name] = spec
@@ -167,6 +180,11 @@ def resolve_backend_name(name: str = AUTO) -> str:
         if spec.ready():
             return spec.name
     raise ConfigurationError("no backend is available for 'auto'; choose one with --backend")
+
+
+def backend_prompt_style(name: str = AUTO) -> str:
+    """The prompt style the backend `name` stands for uses, without building it."""
+    return backend_spec(resolve_backend_name(name)).prompt_style
 
 
 def auto_notice(name: str) -> str | None:

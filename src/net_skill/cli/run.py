@@ -29,6 +29,7 @@ from net_skill.cli._common import (
     stderr,
     stdout,
 )
+from net_skill.backends.registry import backend_prompt_style
 from net_skill.contacts import (
     ContactsDigest,
     digest_contacts,
@@ -165,9 +166,8 @@ def run_command(
     contacts_text = validate_contacts(digest.text if digest else None)
     loaded = resolve_skill(skill)
     if dry_run:
-        prompts = render_run_prompts(
-            text, skill=loaded, contacts=contacts_text, prompt_style=prompt_style
-        )
+        style = prompt_style or backend_prompt_style(backend)
+        prompts = render_run_prompts(text, skill=loaded, contacts=contacts_text, prompt_style=style)
         _print_prompts(prompts, as_json=json_output)
         return
     chosen = build_backend(
