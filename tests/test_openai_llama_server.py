@@ -27,10 +27,10 @@ import pytest
 from pydantic import BaseModel, Field
 from typer.testing import CliRunner
 
+from net_skill.answer_checks import degenerate_values
 from net_skill.backends.base import CompletionRequest, Message
 from net_skill.backends.openai import OpenAIBackend
 from net_skill.cli import app
-from net_skill.answer_checks import degenerate_values
 from net_skill.quality import strings_in
 from net_skill.records import load_events
 from net_skill.skills.networking import NetworkingPlan

@@ -149,7 +149,8 @@ def test_the_writers_own_name_is_not_a_contact_candidate() -> None:
 
 def test_written_leaves_out_what_code_wrote_inside_the_step_answers() -> None:
     written = good_plan().written()
-    assert "habits" not in written["maintenance"] and "tracking_fields" not in written["maintenance"]
+    maintenance = written["maintenance"]
+    assert "habits" not in maintenance and "tracking_fields" not in maintenance
     assert "if_they_say_no" not in written["asks"] and "after_help" not in written["asks"]
     assert written["asks"]["asks"] and all("timing" not in a for a in written["asks"]["asks"])
     assert all("closing_questions" not in p for p in written["interviews"]["preparations"])

@@ -13,6 +13,7 @@ from rich.markdown import Markdown
 from rich.status import Status
 
 from net_skill._redact import redact
+from net_skill.backends.registry import backend_prompt_style
 from net_skill.cli._common import (
     AllowUnknownCostOpt,
     ApiKeyEnvOpt,
@@ -29,7 +30,6 @@ from net_skill.cli._common import (
     stderr,
     stdout,
 )
-from net_skill.backends.registry import backend_prompt_style
 from net_skill.contacts import (
     ContactsDigest,
     digest_contacts,
