@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from net_skill._lock import FolderLock
 from net_skill.backends.anthropic import AnthropicBackend
 from net_skill.backends.base import Backend
 from net_skill.chain import chain_levels, chain_steps
@@ -40,6 +41,7 @@ __all__ = [
     "BatchOutcome",
     "BatchProgress",
     "BatchSession",
+    "cancel_batches",
     "job_prefix",
 ]
 
@@ -142,3 +144,23 @@ class BatchSession:
 
     def close(self) -> None:
         self.state.close()
+
+
+async def cancel_batches(out_dir: str | Path, backend: AnthropicBackend) -> list[str]:
+    """Ask the API to cancel every batch of the evaluation in `out_dir` not collected yet;
+    returns their ids. Their results (canceled, or done before the cancel took effect) are
+    collected by the next `run_eval(..., resume=True, batch=...)`, which submits the canceled
+    requests again."""
+    folder = Path(out_dir)
+    if not (folder / STATE_FILE).is_file():
+        raise InputError(f"{folder} holds no batch evaluation ({STATE_FILE} is missing)")
+    with FolderLock(folder, what="net-skill eval"):
+        state = BatchState(folder)
+        try:
+            client = BatchClient(backend)
+            ids = [row.batch_id for row in state.open_batches()]
+            for batch_id in ids:
+                await client.cancel(batch_id)
+        finally:
+            state.close()
+    return ids
