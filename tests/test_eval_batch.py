@@ -158,11 +158,15 @@ async def test_requests_that_keep_failing_are_given_up_after_max_submissions(
     cases_file: Path, tmp_path: Path
 ) -> None:
     with FakeApi(batches=BatchPlan(errored=1.0)) as api:
-        summary, _ = await batch_eval(cases_file, tmp_path / "b", backend_for(api), max_submissions=2)
+        summary, _ = await batch_eval(
+            cases_file, tmp_path / "b", backend_for(api), max_submissions=2
+        )
         stats = api.stats()["message_batches"]
     assert summary.errors == 3
     assert stats["requests_submitted"] == 6  # three step-1 requests, twice each
-    assert all("submitted 2 times" in r["error"]["message"] for r in records(tmp_path / "b").values())
+    assert all(
+        "submitted 2 times" in r["error"]["message"] for r in records(tmp_path / "b").values()
+    )
 
 
 async def test_long_case_ids_are_hashed_into_valid_custom_ids(tmp_path: Path) -> None:
@@ -187,7 +191,9 @@ async def test_a_claude_judge_gets_its_own_batch_after_the_levels(
 ) -> None:
     with FakeApi() as api:
         judge = AnthropicBackend("claude-sonnet-5", api_key="sk-ant-fake", base_url=api.url)
-        summary, events = await batch_eval(cases_file, tmp_path / "b", backend_for(api), judge=judge)
+        summary, events = await batch_eval(
+            cases_file, tmp_path / "b", backend_for(api), judge=judge
+        )
     judging = [e for e in events if e.level_name == "judging" and e.status == "submitted"]
     assert judging and judging[0].requests == 3
     assert max(submitted_levels(events)) == judging[0].level
@@ -203,10 +209,10 @@ async def test_max_cost_stops_new_submissions_and_resume_finishes(
     out = tmp_path / "b"
     with FakeApi() as api:
         backend = backend_for(api)
-        summary, events = await batch_eval(cases_file, out, backend, max_cost_usd=0.02)
+        summary, _ = await batch_eval(cases_file, out, backend, max_cost_usd=0.02)
         assert summary.stopped and "--max-cost" in summary.stopped and "--resume" in summary.stopped
         before = api.stats()["message_batches"]["requests_submitted"]
-        assert 0 < before
+        assert before > 0
         summary, _ = await batch_eval(cases_file, out, backend, resume=True, max_cost_usd=5.0)
         stats = api.stats()["message_batches"]
     assert summary.stopped is None and summary.written + summary.skipped == 3
@@ -256,8 +262,16 @@ def _batch_ids(out: Path) -> list[str]:
 def test_batch_with_another_backend_is_one_line_error(cases_file: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app,
-        ["eval", str(cases_file), "--out", str(tmp_path / "o"), "--backend", "fake", "--no-judge",
-         "--batch"],
+        [
+            "eval",
+            str(cases_file),
+            "--out",
+            str(tmp_path / "o"),
+            "--backend",
+            "fake",
+            "--no-judge",
+            "--batch",
+        ],
     )
     assert result.exit_code != 0
     assert "--batch needs the anthropic backend" in result.stderr
@@ -274,7 +288,11 @@ def _cli(cases: Path, out: Path, url: str, *extra: str) -> list[str]:
 
 
 def test_kill_9_then_resume_submits_nothing_twice(cases_file: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "ANTHROPIC_API_KEY": "sk-ant-fake", "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = {
+        **os.environ,
+        "ANTHROPIC_API_KEY": "sk-ant-fake",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
     slow = BatchPlan(processing_s=0.6)
     with spawn_fake_api(batches=slow) as reference:
         done = subprocess.run(

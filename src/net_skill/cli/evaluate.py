@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from net_skill._redact import redact
 from net_skill.backends.base import Backend
@@ -158,7 +165,7 @@ class _BatchBar:
 
     def __init__(self, bar: _Bar) -> None:
         self.bar = bar
-        self.tasks: dict[tuple[int, str], int] = {}
+        self.tasks: dict[tuple[int, str], TaskID] = {}
 
     def __call__(self, event: BatchProgress) -> None:
         progress = self.bar.progress
@@ -254,7 +261,9 @@ def eval_command(
     bar = _Bar()
     options = (
         BatchOptions(
-            poll_interval_s=poll_interval, max_requests_per_batch=batch_size, on_progress=_BatchBar(bar)
+            poll_interval_s=poll_interval,
+            max_requests_per_batch=batch_size,
+            on_progress=_BatchBar(bar),
         )
         if batch
         else None

@@ -44,7 +44,7 @@ from net_skill._redact import redact
 from net_skill.backends.base import Backend
 from net_skill.errors import AnswerPendingError, CostLimitError, InputError, as_net_skill_error
 from net_skill.eval.baseline import run_single_prompt
-from net_skill.eval.batch import BatchOptions, BatchSession, job_prefix
+from net_skill.eval.batch import BatchOptions, BatchSession
 from net_skill.eval.cache import (
     CachedGeneration,
     GenerationCache,
@@ -76,7 +76,6 @@ from net_skill.eval.results import (
     ResultKey,
     ResultWriter,
     compact_for_resume,
-    record_key,
     remove_stale_temporaries,
 )
 from net_skill.eval.scoring import score_plan
@@ -567,6 +566,8 @@ async def _evaluate(
             "short by a crash); their cases run again"
         )
     write_atomically(out / MANIFEST_FILE, redact(json.dumps(manifest, indent=2)))
+    generator: Backend
+    judging: Backend | None
     if session is not None:
         generator, judging = session.generator, session.judge
     else:
@@ -587,26 +588,29 @@ async def _evaluate(
     writer = ResultWriter(out / RESULTS_FILE)
     if session is not None and batch is not None:
         try:
-            stopped = await _run_batches(
-                session,
+            outcome = await session.evaluate(
                 batch,
                 evaluator,
                 writer,
-                limit,
-                max_reasks,
-                (factory, epochs, variants),
-                done,
-                total,
-                skipped,
-                on_progress,
+                limit=limit,
+                max_reasks=max_reasks,
+                jobs=lambda: _jobs(factory, epochs, variants, done),
+                done=done,
+                progress=(total, skipped, on_progress),
             )
         finally:
             writer.close()
             session.close()
         report, paths = write_reports(out, manifest)
+        stopped = _stop_note(limit, outcome.waiting)
+        if outcome.waiting and stopped is None:
+            stopped = (
+                f"{outcome.waiting} result(s) still waiting after {outcome.rounds} round(s) of "
+                "batches: finish with --resume"
+            )
+        shape = (count, epochs, variants)
         return _summary(
-            out, report, paths, (count, epochs, variants), writer, skipped, evaluator, started,
-            read, stopped,
+            out, report, paths, shape, writer, skipped, evaluator, started, read, stopped
         )
     pool = Pool(
         _jobs(factory, epochs, variants, done),
@@ -625,7 +629,15 @@ async def _evaluate(
         writer.close()
     report, paths = write_reports(out, manifest)
     return _summary(
-        out, report, paths, (count, epochs, variants), writer, skipped, evaluator, started, read,
+        out,
+        report,
+        paths,
+        (count, epochs, variants),
+        writer,
+        skipped,
+        evaluator,
+        started,
+        read,
         _stop_note(limit, total - skipped - writer.written),
     )
 
@@ -659,75 +671,6 @@ def _summary(
         dropped_lines=read.broken_lines,
         stopped=stopped,
     )
-
-
-async def _run_batches(
-    session: BatchSession,
-    options: BatchOptions,
-    evaluator: _Evaluator,
-    writer: ResultWriter,
-    limit: CostLimit | None,
-    max_reasks: int,
-    cases: tuple[Callable[[], Iterator[EvalCase]], int, tuple[Variant, ...]],
-    keys: set[ResultKey],
-    total: int,
-    done: int,
-    on_progress: Callable[[EvalProgress], None] | None,
-) -> str | None:
-    """The evaluation in rounds of message batches; returns why it stopped early, if it did.
-    `keys` (the results already written) grows as results are written."""
-    state = session.state
-    factory, epochs, variants = cases
-
-    async def evaluate(job: Job) -> dict[str, Any]:
-        generated = evaluator.generated
-        try:
-            record = await evaluator.evaluate(job)
-        except AnswerPendingError:
-            if evaluator.generated > generated:  # the plan is made; its judging is awaited
-                state.note_generated(job_prefix(job))
-            raise
-        generation = record.get("generation") or {}
-        if generation.get("cache_hit") and state.was_generated(job_prefix(job)):
-            generation["cache_hit"] = False  # made by this evaluation, a round earlier
-            evaluator.cache_hits -= 1
-            evaluator.generated += 1
-        return record
-
-    def write(record: dict[str, Any]) -> None:
-        nonlocal done
-        writer.write(record)
-        keys.add(record_key(record))
-        done += 1
-        if on_progress is not None:
-            error = record.get("error") or {}
-            on_progress(
-                EvalProgress(
-                    done=done,
-                    total=total,
-                    case_id=record["case_id"],
-                    epoch=record["epoch"],
-                    variant=record["variant"],
-                    status=record["status"],
-                    score=record.get("overall"),
-                    error=error.get("message"),
-                )
-            )
-
-    outcome = await session.run(
-        options,
-        limit=limit,
-        max_reasks=max_reasks,
-        jobs=lambda: _jobs(factory, epochs, variants, keys),
-        evaluate=evaluate,
-        write=write,
-    )
-    if outcome.waiting and (limit is None or limit.refused is None):
-        return (
-            f"{outcome.waiting} result(s) still waiting after {outcome.rounds} round(s) of "
-            "batches: finish with --resume"
-        )
-    return _stop_note(limit, outcome.waiting)
 
 
 def _stop_note(limit: CostLimit | None, missing: int) -> str | None:

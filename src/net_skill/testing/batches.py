@@ -156,7 +156,11 @@ class FakeBatches:
             random.Random(f"{self.plan.seed}:{batch_id}").shuffle(lines)
             batch = _Batch(batch_id, time.time(), lines, kinds)
             self.batches[batch_id] = batch
-        return 200, json.dumps(self._body(batch, base_url, ended=False)).encode(), "application/json"
+        return (
+            200,
+            json.dumps(self._body(batch, base_url, ended=False)).encode(),
+            "application/json",
+        )
 
     def _result(self, dialect: Any, params: Any, body: bytes, kind: str) -> dict[str, Any]:
         if kind == "expired":

@@ -16,21 +16,22 @@ cost). See `rounds` for the rounds, `client` for the SDK calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from net_skill._lock import FolderLock
 from net_skill.backends.anthropic import AnthropicBackend
 from net_skill.backends.base import Backend
 from net_skill.chain import chain_levels, chain_steps
-from net_skill.errors import InputError
+from net_skill.errors import AnswerPendingError, InputError
 from net_skill.eval.batch.client import BatchClient
 from net_skill.eval.batch.replay import JUDGE_TAG, ReplayBackend
 from net_skill.eval.batch.rounds import BatchOptions, BatchOutcome, BatchProgress, Rounds
 from net_skill.eval.batch.state import STATE_FILE, BatchState
-from net_skill.eval.pool import Job
+from net_skill.eval.pool import EvalProgress, Job
+from net_skill.eval.results import ResultKey, ResultWriter, record_key
 from net_skill.profile import profile_for
 from net_skill.skill import Skill
 from net_skill.spend import CostLimit
@@ -44,6 +45,15 @@ __all__ = [
     "cancel_batches",
     "job_prefix",
 ]
+
+
+class Evaluator(Protocol):
+    """What the harness's evaluator offers: one job's record, and its counters."""
+
+    generated: int
+    cache_hits: int
+
+    async def evaluate(self, job: Job) -> dict[str, Any]: ...
 
 
 def job_prefix(job: Job) -> str:
@@ -93,7 +103,8 @@ class BatchSession:
         """Check the backends and open the state (emptied unless resuming)."""
         if not isinstance(backend, AnthropicBackend):
             raise InputError(
-                f"--batch needs the anthropic backend (the Message Batches API), not {backend.name!r}"
+                "--batch needs the anthropic backend (the Message Batches API), "
+                f"not {backend.name!r}"
             )
         tags, names = _levels(skill)
         state = BatchState(out)
@@ -113,14 +124,68 @@ class BatchSession:
         levels = max(self.tags.values(), default=1)
         return levels * (2 + max_reasks) * max(1, options.max_submissions) + 1
 
-    async def run(
+    async def evaluate(
         self,
         options: BatchOptions,
+        evaluator: Evaluator,
+        writer: ResultWriter,
         *,
         limit: CostLimit | None,
         max_reasks: int,
         jobs: Callable[[], Iterator[Job]],
-        evaluate: Callable[[Job], Any],
+        done: set[ResultKey],
+        progress: tuple[int, int, Callable[[EvalProgress], None] | None],
+    ) -> BatchOutcome:
+        """Evaluate every job of `jobs` in rounds of batches, writing each record with `writer`
+        (and adding its key to `done`, which `jobs` skips) as soon as it is complete.
+        `progress` is (total, already done, the harness's progress callback)."""
+        state = self.state
+        total, finished, on_progress = progress
+
+        async def evaluate(job: Job) -> dict[str, Any]:
+            generated = evaluator.generated
+            try:
+                record = await evaluator.evaluate(job)
+            except AnswerPendingError:
+                if evaluator.generated > generated:  # the plan is made; its judging is awaited
+                    state.note_generated(job_prefix(job))
+                raise
+            generation = record.get("generation") or {}
+            if generation.get("cache_hit") and state.was_generated(job_prefix(job)):
+                generation["cache_hit"] = False  # made by this evaluation, a round earlier
+                evaluator.cache_hits -= 1
+                evaluator.generated += 1
+            return record
+
+        def write(record: dict[str, Any]) -> None:
+            nonlocal finished
+            writer.write(record)
+            done.add(record_key(record))
+            finished += 1
+            if on_progress is not None:
+                error = record.get("error") or {}
+                on_progress(
+                    EvalProgress(
+                        done=finished,
+                        total=total,
+                        case_id=record["case_id"],
+                        epoch=record["epoch"],
+                        variant=record["variant"],
+                        status=record["status"],
+                        score=record.get("overall"),
+                        error=error.get("message"),
+                    )
+                )
+
+        return await self._rounds(options, limit, max_reasks, jobs, evaluate, write)
+
+    async def _rounds(
+        self,
+        options: BatchOptions,
+        limit: CostLimit | None,
+        max_reasks: int,
+        jobs: Callable[[], Iterator[Job]],
+        evaluate: Callable[[Job], Awaitable[dict[str, Any]]],
         write: Callable[[dict[str, Any]], None],
     ) -> BatchOutcome:
         if options.max_requests_per_batch < 1 or options.max_requests_per_batch > 100_000:

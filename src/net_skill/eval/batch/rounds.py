@@ -130,7 +130,9 @@ class Rounds:
         if self.options.on_progress is not None:
             self.options.on_progress(progress)
 
-    def progress_of(self, row: BatchRow, batch: MessageBatch | None, status: BatchStatus) -> BatchProgress:
+    def progress_of(
+        self, row: BatchRow, batch: MessageBatch | None, status: BatchStatus
+    ) -> BatchProgress:
         counts = batch.request_counts if batch is not None else None
         return BatchProgress(
             round=row.round,
@@ -238,7 +240,13 @@ class Rounds:
                 cost = batch_cost(self.model, usage)
             if self.limit is not None:
                 self.limit.settle(reserved, cost)
-            return (item.custom_id, "succeeded", message.model_dump_json(), cost, usage.total_tokens)
+            return (
+                item.custom_id,
+                "succeeded",
+                message.model_dump_json(),
+                cost,
+                usage.total_tokens,
+            )
         if self.limit is not None:
             self.limit.settle(reserved, 0.0)  # a request without an answer is not billed
         if result.type == "errored":

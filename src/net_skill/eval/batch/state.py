@@ -127,7 +127,7 @@ class BatchState:
         """Forget everything (a fresh, not resumed, evaluation in this folder)."""
         with self._transaction():
             for table in ("batches", "requests", "generated"):
-                self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                self.db.execute(f"DELETE FROM {table}")
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.db)
@@ -142,7 +142,9 @@ class BatchState:
         ).fetchone()
         return RequestRow(*row) if row is not None else None
 
-    def record_batch(self, batch_id: str, level: int, round_: int, sent: Sequence[Submitted]) -> None:
+    def record_batch(
+        self, batch_id: str, level: int, round_: int, sent: Sequence[Submitted]
+    ) -> None:
         """A batch was created with `sent`: remember it and mark its requests submitted."""
         with self._transaction():
             self.db.execute(
@@ -159,7 +161,9 @@ class BatchState:
                 [(s.custom_id, s.key, s.level, s.request_sha, batch_id) for s in sent],
             )
 
-    def record_results(self, batch_id: str, results: Sequence[tuple[str, Status, str, float | None, int]]) -> int:
+    def record_results(
+        self, batch_id: str, results: Sequence[tuple[str, Status, str, float | None, int]]
+    ) -> int:
         """Store `(custom_id, status, result or error JSON, cost, tokens)` for requests of
         `batch_id`; returns how many matched one (a result for an unknown id is ignored)."""
         matched = 0
@@ -167,7 +171,7 @@ class BatchState:
             for custom_id, status, payload, cost, tokens in results:
                 column = "result" if status == "succeeded" else "error"
                 cursor = self.db.execute(
-                    f"UPDATE requests SET status = ?, {column} = ?, cost_usd = ?, tokens = ? "  # noqa: S608
+                    f"UPDATE requests SET status = ?, {column} = ?, cost_usd = ?, tokens = ? "
                     "WHERE custom_id = ? AND batch_id = ? AND status = 'submitted'",
                     (status, payload, cost, tokens, custom_id, batch_id),
                 )
@@ -247,7 +251,9 @@ class BatchState:
         self.db.execute("INSERT OR IGNORE INTO generated (job) VALUES (?)", (job,))
 
     def was_generated(self, job: str) -> bool:
-        return self.db.execute("SELECT 1 FROM generated WHERE job = ?", (job,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM generated WHERE job = ?", (job,)).fetchone() is not None
+        )
 
 
 class _Transaction:
