@@ -74,6 +74,16 @@ def chain_steps(skill: Skill, profile: SkillProfile) -> list[ChainStep]:
     return chain
 
 
+def chain_levels(steps: Sequence[ChainStep]) -> dict[int, int]:
+    """Each step's dependency level: 1 for a step that needs no other, else one more than the
+    highest level among the steps it needs (the steps of one level can run side by side)."""
+    levels: dict[int, int] = {}
+    for step in sorted(steps, key=lambda s: s.number):
+        needed = [levels[n] for n in step.depends_on if n in levels]
+        levels[step.number] = 1 + max(needed, default=0)
+    return levels
+
+
 def _chain_step(
     number: int,
     title: str,

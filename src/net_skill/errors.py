@@ -13,6 +13,7 @@ NetSkillError
 │   └── NoAnswerError          the model stopped without an answer (refusal, max_tokens)
 ├── OutputValidationError  the model: output that never validated within the re-ask budget
 ├── UnexpectedError        nobody planned it: another exception, kept as `cause` and named
+├── AnswerPendingError     (internal) a batch evaluation's answer has not come back yet
 └── RunAbortedError        a run stopped part-way; completed steps are kept in its run folder
 
 An error raised by a run carries `spend`: the tokens (and cost) the run used before it failed,
@@ -189,6 +190,15 @@ def as_net_skill_error(error: BaseException, *, where: str = "") -> NetSkillErro
     if isinstance(error, NetSkillError):
         return error
     return UnexpectedError(error, where=where)
+
+
+class AnswerPendingError(NetSkillError):
+    """A call of a batch evaluation whose answer is not in yet: the case waits for the next
+    round of batches (`net_skill.eval.batch`). Never reaches a user."""
+
+    def __init__(self, custom_id: str) -> None:
+        self.custom_id = custom_id
+        super().__init__(f"answer {custom_id} is pending in a message batch")
 
 
 class RunAbortedError(NetSkillError):

@@ -29,7 +29,7 @@ from net_skill.backends.base import Backend, Completion, CompletionRequest
 from net_skill.errors import CostLimitError, InputError, NoAnswerError
 from net_skill.usage import Usage
 
-__all__ = ["CostGuard", "CostLimit", "guarded"]
+__all__ = ["CostGuard", "CostLimit", "guarded", "worst_case_cost"]
 
 ALLOW_HINT = "pass --allow-unknown-cost (allow_unknown_cost=True) to run anyway"
 
@@ -109,6 +109,14 @@ class CostLimit:
             self.spent_usd += actual_usd
 
 
+def worst_case_cost(backend: Backend, request: CompletionRequest) -> float | None:
+    """The most `request` can cost on `backend`: its prompt at the input price plus
+    `max_tokens` at the output price (None: the price is unknown)."""
+    prompt = request.system + "".join(m.content for m in request.messages)
+    usage = Usage(input_tokens=backend.count_tokens(prompt), output_tokens=request.max_tokens)
+    return backend.estimate_cost(usage)
+
+
 class CostGuard(Backend):
     """`inner`, with every call checked against and counted in `limit`."""
 
@@ -122,11 +130,7 @@ class CostGuard(Backend):
                 setattr(self, attribute, getattr(inner, attribute))
 
     def worst_case(self, request: CompletionRequest) -> float | None:
-        prompt = request.system + "".join(m.content for m in request.messages)
-        usage = Usage(
-            input_tokens=self.inner.count_tokens(prompt), output_tokens=request.max_tokens
-        )
-        return self.inner.estimate_cost(usage)
+        return worst_case_cost(self.inner, request)
 
     @override
     async def complete(self, request: CompletionRequest) -> Completion:

@@ -34,7 +34,7 @@ from anthropic.types import Message as ApiMessage
 from net_skill._redact import redact
 from net_skill.backends._wire import BodyShape, read_json_body
 from net_skill.backends.base import Backend, Completion, CompletionRequest, Usage, approx_tokens
-from net_skill.backends.pricing import context_window_for, estimate_cost, price_for
+from net_skill.backends.pricing import batch_cost, context_window_for, estimate_cost, price_for
 from net_skill.backends.retry import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_RETRY_WAIT,
@@ -204,6 +204,16 @@ class AnthropicBackend(Backend):
             f"{self.structured_output!r}, thinking={self.thinking!r}, policy={self._policy!r})"
         )
 
+    @property
+    def client(self) -> anthropic.AsyncAnthropic:
+        """The SDK client (its own retries off), for the Message Batches API."""
+        return self._client
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The one retry policy of this backend's transport calls."""
+        return self._policy
+
     # -- the request -----------------------------------------------------------------------
 
     def request_params(self, request: CompletionRequest) -> dict[str, Any]:
@@ -255,10 +265,21 @@ class AnthropicBackend(Backend):
         latency = self._clock() - started
         return self._to_completion(message, request, latency=latency, attempts=attempts)
 
+    def batch_completion(self, message: ApiMessage, request: CompletionRequest) -> Completion:
+        """The answer a Message Batches result carries for `request`, priced at batch rates;
+        raises `NoAnswerError` as `complete` does (refusal, max_tokens)."""
+        return self._to_completion(message, request, latency=0.0, attempts=1, batch=True)
+
     # -- the answer ------------------------------------------------------------------------
 
     def _to_completion(
-        self, message: ApiMessage, request: CompletionRequest, *, latency: float, attempts: int
+        self,
+        message: ApiMessage,
+        request: CompletionRequest,
+        *,
+        latency: float,
+        attempts: int,
+        batch: bool = False,
     ) -> Completion:
         api_usage = message.usage
         usage = Usage(
@@ -267,7 +288,7 @@ class AnthropicBackend(Backend):
             cache_read_input_tokens=api_usage.cache_read_input_tokens or 0,
             cache_creation_input_tokens=api_usage.cache_creation_input_tokens or 0,
         )
-        cost = self._cost(message.model, usage)
+        cost = self._cost(message.model, usage, batch=batch)
         text = self._answer_text(message)
         request_id = getattr(message, "_request_id", None)
         if message.stop_reason in NO_ANSWER_STOP_REASONS:
@@ -303,9 +324,10 @@ class AnthropicBackend(Backend):
                     return json.dumps(block.input, ensure_ascii=False)
         return "".join(block.text for block in message.content if block.type == "text")
 
-    def _cost(self, response_model: str, usage: Usage) -> float | None:
-        cost = estimate_cost(self.model, usage)
-        return cost if cost is not None else estimate_cost(response_model, usage)
+    def _cost(self, response_model: str, usage: Usage, *, batch: bool = False) -> float | None:
+        price = batch_cost if batch else estimate_cost
+        cost = price(self.model, usage)
+        return cost if cost is not None else price(response_model, usage)
 
     # -- hooks -----------------------------------------------------------------------------
 

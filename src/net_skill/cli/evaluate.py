@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from net_skill._redact import redact
 from net_skill.backends.base import Backend
@@ -33,6 +40,7 @@ from net_skill.cli._common import (
     stderr,
     stdout,
 )
+from net_skill.eval.batch import BatchOptions, BatchProgress
 from net_skill.eval.calibrate import acalibrate
 from net_skill.eval.compare import compare_runs, comparison_markdown
 from net_skill.eval.failures import DEFAULT_RETRY_ERRORS
@@ -152,6 +160,30 @@ class _Bar:
         self.progress.update(self.task, completed=event.done, total=event.total, errors=self.errors)
 
 
+class _BatchBar:
+    """One line per dependency level on stderr: its batch counts as they change."""
+
+    def __init__(self, bar: _Bar) -> None:
+        self.bar = bar
+        self.tasks: dict[tuple[int, str], TaskID] = {}
+
+    def __call__(self, event: BatchProgress) -> None:
+        progress = self.bar.progress
+        if not self.bar.started:
+            self.bar.started = True
+            progress.start()
+        key = (event.round, event.batch_id)
+        text = (
+            f"round {event.round} {event.level_name}: {event.status}; {event.processing} "
+            f"processing, {event.succeeded} succeeded, {event.errored} errored, "
+            f"{event.expired} expired, {event.canceled} canceled"
+        )
+        if key not in self.tasks:
+            self.tasks[key] = progress.add_task(text, total=event.requests, errors=event.errored)
+        done = event.requests - event.processing
+        progress.update(self.tasks[key], description=text, completed=done, errors=event.errored)
+
+
 @handle_errors
 def eval_command(
     cases: Annotated[Path, typer.Argument(help="JSONL file: one {id, situation, tags} a line.")],
@@ -200,6 +232,21 @@ def eval_command(
     wait: Annotated[
         bool, typer.Option(help="If another eval is using --out, wait for it instead of refusing.")
     ] = False,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Run on Anthropic's Message Batches API (half price, results within 24 h); "
+            "a killed run continues with --resume, polling the batches already sent.",
+        ),
+    ] = False,
+    poll_interval: Annotated[
+        float, typer.Option(min=0.0, help="Seconds between batch status polls (--batch).")
+    ] = 30.0,
+    batch_size: Annotated[
+        int,
+        typer.Option(min=1, max=100_000, help="Most requests in one batch (--batch)."),
+    ] = 1000,
 ) -> None:
     """Run every case through the skill, score each plan and write the reports."""
     if baseline not in (None, "single-prompt"):
@@ -212,6 +259,15 @@ def eval_command(
     )
     judge = _judge(judge_backend, judge_model, no_judge, judge_base_url, judge_api_key_env)
     bar = _Bar()
+    options = (
+        BatchOptions(
+            poll_interval_s=poll_interval,
+            max_requests_per_batch=batch_size,
+            on_progress=_BatchBar(bar),
+        )
+        if batch
+        else None
+    )
     with bar:
         summary = _run(
             lambda: run_eval(
@@ -233,6 +289,7 @@ def eval_command(
                 retry_errors=retry_errors,
                 wait=wait,
                 on_notice=_notice,
+                batch=options,
             ),
             generator,
             judge,

@@ -42,8 +42,9 @@ from net_skill._files import write_atomically
 from net_skill._lock import FolderLock
 from net_skill._redact import redact
 from net_skill.backends.base import Backend
-from net_skill.errors import CostLimitError, InputError, as_net_skill_error
+from net_skill.errors import AnswerPendingError, CostLimitError, InputError, as_net_skill_error
 from net_skill.eval.baseline import run_single_prompt
+from net_skill.eval.batch import BatchOptions, BatchSession
 from net_skill.eval.cache import (
     CachedGeneration,
     GenerationCache,
@@ -244,8 +245,8 @@ class _Evaluator:
                 return self._finish(record, started)
             else:
                 entry = await self.generate(job, key)
-        except CostLimitError:
-            raise  # the pool stops; this job is not written and `--resume` runs it
+        except (CostLimitError, AnswerPendingError):
+            raise  # the pool stops (or a batch answer is awaited): not written, run again later
         except Exception as raised:
             exc = as_net_skill_error(raised)
             if is_rate_limit(exc):
@@ -264,7 +265,7 @@ class _Evaluator:
         record["plan_path"] = self._plan_path(key)
         try:
             score = await score_plan(entry.plan, self.skill, judge=self.judge)
-        except CostLimitError:
+        except (CostLimitError, AnswerPendingError):
             raise
         except Exception as raised:
             exc = as_net_skill_error(raised)
@@ -431,6 +432,7 @@ async def run_eval(
     retry_errors: int = DEFAULT_RETRY_ERRORS,
     wait: bool = False,
     on_notice: Callable[[str], None] | None = None,
+    batch: BatchOptions | None = None,
 ) -> EvalSummary:
     """Evaluate `skill` on every case, `epochs` times, writing results and reports to `out_dir`.
 
@@ -445,6 +447,10 @@ async def run_eval(
     `out_dir` is locked while the evaluation runs: another one there raises `FolderBusyError`,
     or with `wait=True` waits for it. `on_notice` receives one-line notices (waiting for the
     lock, lines of `results.jsonl` dropped on resume).
+
+    `batch` runs the evaluation on the Message Batches API (`net_skill.eval.batch`; the
+    generator must be the anthropic backend): same records and reports, batch prices, and
+    `resume=True` after a kill polls the batches already submitted instead of sending them again.
     """
     if concurrency < 1:
         raise InputError("concurrency must be at least 1")
@@ -489,6 +495,7 @@ async def run_eval(
             started=started,
             max_cost_usd=max_cost_usd,
             allow_unknown_cost=allow_unknown_cost,
+            batch=batch,
         )
     finally:
         lock.release()
@@ -515,6 +522,7 @@ async def _evaluate(
     started: float,
     max_cost_usd: float | None,
     allow_unknown_cost: bool,
+    batch: BatchOptions | None = None,
 ) -> EvalSummary:
     """The evaluation proper, in a folder this process has locked."""
     from net_skill.eval.report import write_reports
@@ -539,6 +547,18 @@ async def _evaluate(
         limit.check_priced(backend, "generator")
         if judge is not None:
             limit.check_priced(judge, "judge")
+    session = (
+        BatchSession.open(
+            out,
+            resolved,
+            backend,
+            judge,
+            resume=resume,
+            judge_direct=lambda j: guarded(j, None, limit=limit) if limit else j,
+        )
+        if batch is not None
+        else None
+    )
     done, read = _start_results(out, resume=resume)
     if read.broken_lines and on_notice is not None:
         on_notice(
@@ -546,10 +566,17 @@ async def _evaluate(
             "short by a crash); their cases run again"
         )
     write_atomically(out / MANIFEST_FILE, redact(json.dumps(manifest, indent=2)))
+    generator: Backend
+    judging: Backend | None
+    if session is not None:
+        generator, judging = session.generator, session.judge
+    else:
+        generator = guarded(backend, None, limit=limit) if limit else backend
+        judging = guarded(judge, None, limit=limit) if limit and judge else judge
     evaluator = _Evaluator(
         skill=resolved,
-        backend=guarded(backend, None, limit=limit) if limit else backend,
-        judge=guarded(judge, None, limit=limit) if limit and judge else judge,
+        backend=generator,
+        judge=judging,
         cache=cache,
         out_dir=out,
         today=day,
@@ -559,6 +586,32 @@ async def _evaluate(
     total = count * epochs * len(variants)
     skipped = _count_done(factory, epochs, variants, done)
     writer = ResultWriter(out / RESULTS_FILE)
+    if session is not None and batch is not None:
+        try:
+            outcome = await session.evaluate(
+                batch,
+                evaluator,
+                writer,
+                limit=limit,
+                max_reasks=max_reasks,
+                jobs=lambda: _jobs(factory, epochs, variants, done),
+                done=done,
+                progress=(total, skipped, on_progress),
+            )
+        finally:
+            writer.close()
+            session.close()
+        report, paths = write_reports(out, manifest)
+        stopped = _stop_note(limit, outcome.waiting)
+        if outcome.waiting and stopped is None:
+            stopped = (
+                f"{outcome.waiting} result(s) still waiting after {outcome.rounds} round(s) of "
+                "batches: finish with --resume"
+            )
+        shape = (count, epochs, variants)
+        return _summary(
+            out, report, paths, shape, writer, skipped, evaluator, started, read, stopped
+        )
     pool = Pool(
         _jobs(factory, epochs, variants, done),
         evaluator.evaluate,
@@ -575,6 +628,33 @@ async def _evaluate(
     finally:
         writer.close()
     report, paths = write_reports(out, manifest)
+    return _summary(
+        out,
+        report,
+        paths,
+        (count, epochs, variants),
+        writer,
+        skipped,
+        evaluator,
+        started,
+        read,
+        _stop_note(limit, total - skipped - writer.written),
+    )
+
+
+def _summary(
+    out: Path,
+    report: EvalReport,
+    paths: dict[str, Path],
+    shape: tuple[int, int, tuple[Variant, ...]],
+    writer: ResultWriter,
+    skipped: int,
+    evaluator: _Evaluator,
+    started: float,
+    read: ReadStats,
+    stopped: str | None,
+) -> EvalSummary:
+    count, epochs, variants = shape
     return EvalSummary(
         out_dir=out,
         results_path=out / RESULTS_FILE,
@@ -589,7 +669,7 @@ async def _evaluate(
         cache_hits=evaluator.cache_hits,
         elapsed_s=time.perf_counter() - started,
         dropped_lines=read.broken_lines,
-        stopped=_stop_note(limit, total - skipped - writer.written),
+        stopped=stopped,
     )
 
 

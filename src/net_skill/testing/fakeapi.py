@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from net_skill.testing.batches import BatchPlan, FakeBatches
 from net_skill.testing.dialects import DIALECTS, Dialect, Stop, tokens
 from net_skill.testing.faults import HTTP_FAULTS, FaultPlan, request_key
 
@@ -135,7 +136,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - quiet
         return
 
+    def _batches(self, method: str, raw: bytes = b"") -> bool:
+        """Answer a Message Batches request (`net_skill.testing.batches`); False: not one."""
+        api = self.server.api
+        reply = api.batches.handle(method, self.path.split("?")[0], raw, api.url)
+        if reply is None:
+            return False
+        status, body, content_type = reply
+        self.send_body(status, body, content_type, {"request-id": "req_fakebatch"})
+        return True
+
     def do_GET(self) -> None:
+        if self._batches("GET"):
+            return
         if self.path.split("?")[0] == STATS_PATH:
             self.send_body(200, json.dumps(self.server.api.stats()).encode(), "application/json")
         else:
@@ -143,6 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+        if self._batches("POST", raw):
+            return
         path = self.path.split("?")[0]
         dialect = DIALECTS.get(path)
         if dialect is None:
@@ -190,9 +205,11 @@ class FakeApi:
         host: str = "127.0.0.1",
         port: int = 0,
         tag_pattern: str | None = None,
+        batches: BatchPlan | None = None,
     ) -> None:
         self.plan = plan or FaultPlan()
         self.responder = responder or minimal_responder
+        self.batches = FakeBatches(batches or BatchPlan(), self.responder)
         self.tag_pattern = re.compile(tag_pattern) if tag_pattern else None
         self.counters = _Counters()
         self.stopping = threading.Event()
@@ -227,8 +244,9 @@ class FakeApi:
         self.close()
 
     def stats(self) -> dict[str, Any]:
-        """Requests, faults by kind, answers, billed tokens, the most requests at once."""
-        return self.counters.to_dict()
+        """Requests, faults by kind, answers, billed tokens, the most requests at once, and the
+        Message Batches counters (`message_batches`)."""
+        return {**self.counters.to_dict(), "message_batches": self.batches.stats()}
 
     # -- one request -----------------------------------------------------------------------
 
@@ -354,6 +372,7 @@ def spawn_fake_api(
     responder: str | None = None,
     tag_pattern: str | None = None,
     timeout: float = 30.0,
+    batches: BatchPlan | None = None,
 ) -> FakeApiProcess:
     """Start the fake API as a separate Python process; `responder` is a `module:function`."""
     command = [sys.executable, "-m", "net_skill.testing"]
@@ -362,6 +381,8 @@ def spawn_fake_api(
         command += ["--responder", responder]
     if tag_pattern:
         command += ["--tag-pattern", tag_pattern]
+    if batches is not None:
+        command += ["--batches", json.dumps(batches.to_dict())]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
     assert process.stdout is not None
     deadline = time.monotonic() + timeout
@@ -385,6 +406,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--responder", default=None, help="module:function answering requests")
     parser.add_argument("--tag-pattern", default=None, help="count faults by this regex's match")
+    parser.add_argument("--batches", default="{}", help="a BatchPlan as JSON")
     args = parser.parse_args(argv)
     api = FakeApi(
         FaultPlan.from_dict(json.loads(args.plan)),
@@ -392,6 +414,7 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         tag_pattern=args.tag_pattern,
+        batches=BatchPlan(**json.loads(args.batches)),
     )
     sys.stdout.write(f"listening on {api.url}\n")
     sys.stdout.flush()
