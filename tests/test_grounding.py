@@ -110,3 +110,33 @@ def test_grounding_corrects_the_model_and_drops_organisations() -> None:
     assert [c.name for c in grounded.contacts] == ["Dana Okafor"]
     dana = grounded.contacts[0]
     assert dana.relationship == "friend_or_family" and "PM at Fabrikam" in dana.description
+
+
+def _unnamed(description: str) -> dict[str, str | None]:
+    return {
+        "name": None,
+        "description": description,
+        "relationship": "current_colleague",
+        "strength": "weak",
+        "relevance": "Knows the field",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "description", "kept"),
+    [
+        ("need a job in sales", "The person's role is not specified (current colleague)", False),
+        ("need a job in sales", "", False),
+        ("My old manager at Fabrikam now hires PMs.", "Old manager, now at Fabrikam", True),
+        ("I know a few recruiters in fintech.", "A fintech recruiter", True),
+        ("元上司がメルカリでPMをしています。", "メルカリの元上司", True),
+        ("元上司がメルカリでPMをしています。", "A person in sales", False),
+    ],
+)
+def test_an_unnamed_contact_is_kept_only_when_the_situation_mentions_them(
+    text: str, description: str, kept: bool
+) -> None:
+    audit = NetworkAudit.model_validate(
+        {"contacts": [_unnamed(description)], "gaps": ["Recruiters"], "where_to_build": ["Meetups"]}
+    )
+    assert bool(ground_audit(audit, text).contacts) is kept

@@ -45,6 +45,34 @@ def _strip(root: dict[str, Any], node: Any, path: tuple[str, ...]) -> None:
     _strip(root, properties[head], rest)
 
 
+def unlimit_code_owned(
+    limited: dict[str, Any], original: dict[str, Any], values: Sequence[CodeValue]
+) -> dict[str, Any]:
+    """`limited` (a capped copy of `original`) with each code-written property as `original`
+    has it: a style's caps are for what a model writes, not for what the skill prescribes."""
+    if limited is original or not values:
+        return limited
+    for value in values:
+        source = _locate(original, original, value.path)
+        target = _locate(limited, limited, value.path)
+        if source is not None and target is not None:
+            target[0][target[1]] = copy.deepcopy(source[0][source[1]])
+    return limited
+
+
+def _locate(root: dict[str, Any], node: Any, path: tuple[str, ...]) -> tuple[Any, str] | None:
+    """The `properties` mapping holding the last property of `path`, and its key."""
+    node = resolve(node, root)
+    head, rest = path[0], path[1:]
+    if head == "*":
+        items = node.get("items")
+        return _locate(root, items, rest) if isinstance(items, dict) and rest else None
+    properties = node.get("properties")
+    if not isinstance(properties, dict) or head not in properties:
+        return None
+    return (properties, head) if not rest else _locate(root, properties[head], rest)
+
+
 def fill_code_values(data: Any, values: Sequence[CodeValue], *, overwrite: bool) -> Any:
     """`data` (parsed JSON) with the code-written values in place."""
     if not values or not isinstance(data, dict):

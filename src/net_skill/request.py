@@ -32,7 +32,12 @@ from pydantic import BaseModel
 
 from net_skill.backends.base import Backend, Message
 from net_skill.chain import ChainStep, answer_budget
-from net_skill.code_values import fill_code_values, owned_by_code, strip_code_owned
+from net_skill.code_values import (
+    fill_code_values,
+    owned_by_code,
+    strip_code_owned,
+    unlimit_code_owned,
+)
 from net_skill.profile import CodeValue, RunInputs, SkillProfile, WorkedExample
 from net_skill.prompt_styles import (
     AnswerLimits,
@@ -184,10 +189,9 @@ def build_request(
         ]
     room = prompts.window - CONTEXT_MARGIN_TOKENS - budget - prompts.count(prompts.system)
     context = prompts.profile.validation_context(prompts.inputs, known)
-    schema = limited(
-        prompts.profile.answer_schema(step.number, step.spec, context), prompts.style.limits
-    )
     values = tuple(prompts.profile.code_values(step.number, prompts.inputs, known))
+    whole = prompts.profile.answer_schema(step.number, step.spec, context)
+    schema = unlimit_code_owned(limited(whole, prompts.style.limits), whole, values)
     asked = schema if prompts.style.asks_code_owned else strip_code_owned(schema, values)
     messages = fit_messages(prompts, step, earlier, guidance, room, asked)
     return StepRequest(

@@ -27,6 +27,7 @@ from net_skill.skills.networking.models import (
     Target,
     TargetList,
 )
+from net_skill.text import content_terms
 
 _BEFORE = 70
 """Characters before a name searched for cue words (within its sentence)."""
@@ -367,13 +368,18 @@ def _describe(before: str, after: str) -> str:
 
 def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
     """The audit with each named contact's relationship, strength and description as the
-    situation states them (where it states them), and organisations taken out of the list."""
+    situation states them (where it states them), and organisations and unnamed contacts the
+    situation does not mention taken out of the list."""
     facts = {p.name: p for p in named_people(text)}
     people = {n.casefold() for n in facts}
     contacts = []
+    mentioned = content_terms(text)
     for contact in audit.contacts:
         if contact.name is None:
-            contacts.append(contact)
+            # an unnamed contact is someone the text mentions ("my old manager at Fabrikam");
+            # one whose description shares no word with it is made up
+            if content_terms(contact.description) & mentioned:
+                contacts.append(contact)
             continue
         known = facts.get(contact.name) or _by_part(facts, contact.name)
         if known is None:
