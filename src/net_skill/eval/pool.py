@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,6 +48,24 @@ class EvalProgress:
     score: float | None
     error: str | None = None
     concurrency: int = 0
+
+    @classmethod
+    def of_record(
+        cls, record: Mapping[str, Any], *, done: int, total: int, concurrency: int = 0
+    ) -> EvalProgress:
+        """The progress line for a finished record of `results.jsonl`."""
+        error = record.get("error") or {}
+        return cls(
+            done=done,
+            total=total,
+            case_id=record["case_id"],
+            epoch=record["epoch"],
+            variant=record["variant"],
+            status=record["status"],
+            score=record.get("overall"),
+            error=error.get("message"),
+            concurrency=concurrency,
+        )
 
 
 @dataclass
@@ -224,18 +242,9 @@ class Pool:
         self.writer.write(record)
         self.done += 1
         if self.on_progress is not None:
-            error = record.get("error") or {}
             self.on_progress(
-                EvalProgress(
-                    done=self.done,
-                    total=self.total,
-                    case_id=record["case_id"],
-                    epoch=record["epoch"],
-                    variant=record["variant"],
-                    status=record["status"],
-                    score=record.get("overall"),
-                    error=error.get("message"),
-                    concurrency=self.throttle.limit,
+                EvalProgress.of_record(
+                    record, done=self.done, total=self.total, concurrency=self.throttle.limit
                 )
             )
 

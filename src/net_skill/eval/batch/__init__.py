@@ -163,19 +163,7 @@ class BatchSession:
             done.add(record_key(record))
             finished += 1
             if on_progress is not None:
-                error = record.get("error") or {}
-                on_progress(
-                    EvalProgress(
-                        done=finished,
-                        total=total,
-                        case_id=record["case_id"],
-                        epoch=record["epoch"],
-                        variant=record["variant"],
-                        status=record["status"],
-                        score=record.get("overall"),
-                        error=error.get("message"),
-                    )
-                )
+                on_progress(EvalProgress.of_record(record, done=finished, total=total))
 
         return await self._rounds(options, limit, max_reasks, jobs, evaluate, write)
 
