@@ -135,7 +135,17 @@ def _blank(text: str, _context: QualityContext) -> tuple[ProblemKind, str] | Non
     return None
 
 
+_JSON_LITERALS = frozenset({"true", "false", "null", "undefined", "nan"})
+_SIZE_RANGE = re.compile(r"(?:list of\s+)?\d+\s+to\s+\d+", re.IGNORECASE)
+"""A list size as the answer's outline writes it (`list of 1 to 3`)."""
+
+
 def _no_letters(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    stripped = text.strip().strip(".").strip()
+    if stripped.casefold() in _JSON_LITERALS:
+        return "json_debris", f"is a JSON literal ({stripped}), not text"
+    if _SIZE_RANGE.fullmatch(stripped) and not context.in_source(stripped):
+        return "schema_echo", f"copies a list size from the answer's outline ({stripped})"
     if any(c.isalpha() for c in text):
         return None
     if not (any(c.isdigit() for c in text) and context.in_source(text)):  # a number they gave
