@@ -27,22 +27,13 @@ def strip_code_owned(schema: dict[str, Any], values: Sequence[CodeValue]) -> dic
 
 
 def _strip(root: dict[str, Any], node: Any, path: tuple[str, ...]) -> None:
-    node = resolve(node, root)
-    head, rest = path[0], path[1:]
-    if head == "*":
-        items = node.get("items")
-        if isinstance(items, dict):
-            _strip(root, items, rest)
+    found = _locate(root, node, path)
+    if found is None:
         return
-    properties = node.get("properties")
-    if not isinstance(properties, dict) or head not in properties:
-        return
-    if not rest:
-        del properties[head]
-        if isinstance(node.get("required"), list):
-            node["required"] = [r for r in node["required"] if r != head]
-        return
-    _strip(root, properties[head], rest)
+    owner, key = found
+    del owner["properties"][key]
+    if isinstance(owner.get("required"), list):
+        owner["required"] = [r for r in owner["required"] if r != key]
 
 
 def unlimit_code_owned(
@@ -56,12 +47,13 @@ def unlimit_code_owned(
         source = _locate(original, original, value.path)
         target = _locate(limited, limited, value.path)
         if source is not None and target is not None:
-            target[0][target[1]] = copy.deepcopy(source[0][source[1]])
+            (owner, key), (original_owner, _) = target, source
+            owner["properties"][key] = copy.deepcopy(original_owner["properties"][key])
     return limited
 
 
 def _locate(root: dict[str, Any], node: Any, path: tuple[str, ...]) -> tuple[Any, str] | None:
-    """The `properties` mapping holding the last property of `path`, and its key."""
+    """The object schema whose `properties` hold the last property of `path`, and its key."""
     node = resolve(node, root)
     head, rest = path[0], path[1:]
     if head == "*":
@@ -70,7 +62,7 @@ def _locate(root: dict[str, Any], node: Any, path: tuple[str, ...]) -> tuple[Any
     properties = node.get("properties")
     if not isinstance(properties, dict) or head not in properties:
         return None
-    return (properties, head) if not rest else _locate(root, properties[head], rest)
+    return (node, head) if not rest else _locate(root, properties[head], rest)
 
 
 def fill_code_values(data: Any, values: Sequence[CodeValue], *, overwrite: bool) -> Any:
