@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from net_skill.skills.networking.grounding import ground_audit, named_people
-from net_skill.skills.networking.models import NetworkAudit
+from net_skill.skills.networking.grounding import ground_audit, ground_step, named_people
+from net_skill.skills.networking.models import Interviews, NetworkAudit, Outreach
 
 
 @pytest.mark.parametrize(
@@ -140,3 +140,44 @@ def test_an_unnamed_contact_is_kept_only_when_the_situation_mentions_them(
         {"contacts": [_unnamed(description)], "gaps": ["Recruiters"], "where_to_build": ["Meetups"]}
     )
     assert bool(ground_audit(audit, text).contacts) is kept
+
+
+def test_one_preparation_and_one_message_per_target_the_most_complete_kept() -> None:
+    def prep(target: int, hope: str, note: str) -> dict[str, object]:
+        return {
+            "target": target,
+            "hope_to_learn": hope,
+            "tell_me_about_yourself": "Six years in retail pricing, moving into product.",
+            "questions": ["How did you move into product?"],
+            "closing_questions": ["Who else should I talk to?"],
+            "thank_you_note": note,
+        }
+
+    interviews = Interviews.model_validate(
+        {
+            "preparations": [
+                prep(1, "", "Thanks for the time today."),
+                prep(2, "How the Fabrikam PM team hires", "Thank you, Dana."),
+                prep(1, "What a first PM year at Northwind is like", "Thanks, Luis."),
+            ]
+        }
+    )
+    kept = ground_step(interviews, "", None)
+    assert isinstance(kept, Interviews)
+    assert [(p.target, p.thank_you_note) for p in kept.preparations] == [
+        (1, "Thanks, Luis."),
+        (2, "Thank you, Dana."),
+    ]
+    message = {
+        "target": 1,
+        "channel": "email",
+        "why_you": "You moved from analytics into product at Fabrikam.",
+        "who_i_am": "I analyse pricing at Contoso.",
+        "ask": "Could we talk for 20 minutes?",
+        "make_it_easy": "Any time next week works.",
+        "follow_up_message": "Following up on my note.",
+    }
+    outreach = Outreach.model_validate({"messages": [message, {**message, "channel": "linkedin"}]})
+    grounded = ground_step(outreach, "", None)
+    assert isinstance(grounded, Outreach)
+    assert [m.channel for m in grounded.messages] == ["email"]

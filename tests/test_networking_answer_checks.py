@@ -19,6 +19,17 @@ def test_a_gap_that_is_a_contact_is_a_problem_and_a_real_gap_is_not() -> None:
     assert [p.path for p in gaps_are_not_contacts(audit)] == [("gaps", 0)]
 
 
+def test_a_contact_given_as_a_place_to_build_is_a_problem() -> None:
+    audit = {
+        "contacts": [{"name": "Priya Nair", "description": "Former colleague, UX at Shopify"}],
+        "gaps": ["UX researchers at healthcare companies"],
+        "where_to_build": ["Priya Nair", "UX research meetups in Toronto"],
+    }
+    found = gaps_are_not_contacts(audit)
+    assert [p.path for p in found] == [("where_to_build", 0)]
+    assert "names a contact, not a place" in found[0].message
+
+
 def test_invented_places_are_problems_kinds_of_places_are_not() -> None:
     check = where_to_build_check(SITUATION)
     data = {"where_to_build": ["Cherrywood", "Local UX meetups", "LinkedIn", "Shopify"]}

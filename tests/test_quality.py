@@ -264,6 +264,51 @@ def test_research_pasted_into_its_three_parts_with_typos() -> None:
     }
 
 
+def test_a_gap_pasted_into_where_to_build_with_one_word_changed() -> None:
+    """From a local run of `need a job in sales`: the two lists of one answer held the same two
+    sentences, one of them with `company` changed to `industry`."""
+    first = "the current company is a different one than it was last year, but the new team grew"
+    second = "this person's role is not what they thought, but they now plan to make changes"
+    audit = {
+        "contacts": [],
+        "gaps": [first, second],
+        "where_to_build": [first.replace("company", "industry"), second],
+    }
+    found = inspect_output(audit, step_context(2, "need a job in sales"))
+    assert {(p.path, p.kind) for p in found} == {
+        (("gaps", 0), "pasted"),
+        (("gaps", 1), "pasted"),
+        (("where_to_build", 0), "pasted"),
+        (("where_to_build", 1), "pasted"),
+    }
+    assert "nearly word for word the answer of where_to_build[0]" in found[0].message
+
+
+def test_alike_messages_to_different_people_are_not_pasted() -> None:
+    context = step_context(5, SITUATION)
+    messages = [
+        _message(f"I would love to hear how you moved from retail analytics into product at {x}")
+        for x in ("Fabrikam", "Northwind")
+    ]
+    for message, ask in zip(messages, ("Could we talk?", "Coffee next week?"), strict=True):
+        message["ask"] = ask
+        message["make_it_easy"] = f"{ask[:-1]}: any 15 minutes works for me."
+    assert [p for p in inspect_output({"messages": messages}, context) if p.kind == "pasted"] == []
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (");{ type: ", "json_debris"),
+        ("2 </interview_list_2038.html#preparations", "template_debris"),
+        ("Senior} manager", "json_debris"),
+    ],
+)
+def test_stray_braces_and_closing_tags_are_debris(value: str, kind: str) -> None:
+    found = inspect_text(value, step_context(1, "need a job in sales"), ("where",))
+    assert kind in {p.kind for p in found}
+
+
 # --- speed -----------------------------------------------------------------------------------
 
 

@@ -109,7 +109,7 @@ class FakeBackend(Backend):
         return 0.0
 
 
-_FILLER = "Sample answer {word}, written by a fake model."
+_FILLER = "Sample answer {word} (fake)."
 _WORDS = [
     "alder",
     "amber",
@@ -149,9 +149,10 @@ def _filler(number: int) -> str:
 def minimal_instance(schema: Mapping[str, Any]) -> Any:
     """The smallest JSON value that satisfies `schema` (objects fill every property).
 
-    Texts differ (`Sample answer amber alder, …`, `Sample answer birch alder, …`) so that no two
-    fields hold the same text: one text pasted into many fields is itself a defect the answer
-    checks catch.
+    Texts differ (`Sample answer amber alder (fake).`, `Sample answer birch alder (fake).`) so
+    that no two fields hold the same text: one text pasted into many fields is itself a defect
+    the answer checks catch. They are short, so that two of them are not one long text with a
+    word changed, which the checks also catch.
     """
     defs: Mapping[str, Any] = schema.get("$defs", {})
     return _instance(schema, defs, itertools.count(1))

@@ -83,6 +83,7 @@ _TEMPLATE = re.compile(
     r"|\{[^{}\n]{0,40}\}"  # a slot: {400}, {name}, {}
     r"|\[[^\W\d_][^\[\]\n\d]{0,30}\](?!\()"  # [Name], [role type]; not a markdown link
     r"|<[A-Za-z][A-Za-z _-]{0,30}>"  # <name>
+    r"|</[A-Za-z]"  # a closing tag: </interview_list
 )
 _JSON = re.compile(
     r"\"\s*:"  # "key":
@@ -90,6 +91,7 @@ _JSON = re.compile(
     r"|\},\s*\{|\],\s*\[|[}\]],[{\[\"]|\",\"|\"\s*[}\]]"  # },{  ],[  ","  "}
     r"|\\[nt\"]|\b(?:null|true|false|None)\s*[,}\]]"  # \n  null}
     r"|^\W*[:,\]}]|[{\[]\W*$"  # starts with a closer, ends with an opener
+    r"|(?<!\{)\{(?!\{)|(?<!\})\}(?!\})"  # a lone brace: `);{ type:` ({{ is a template's)
 )
 _IDENTIFIER = re.compile(
     r"(?<![\w.@/-])[A-Za-z][a-z0-9']*(?:_[A-Za-z0-9']+)+(?![\w@/-]|\.[a-z0-9]{1,5}\b)"

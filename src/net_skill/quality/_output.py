@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
 from typing import Any
 
 from pydantic import BaseModel
@@ -109,19 +110,24 @@ def _leaf(path: Path) -> str:
     return next((p for p in reversed(path) if isinstance(p, str)), "")
 
 
+def _owner(path: Path) -> tuple[Path, bool]:
+    """The object that holds the field at `path`, and whether the value is a list item:
+    `gaps[1]` and `where_to_build[0]` are list items of the root object,
+    `targets[0].research.background` a plain field of `targets[0].research`."""
+    end = len(path)
+    while end and isinstance(path[end - 1], int):
+        end -= 1
+    return path[: max(0, end - 1)], end < len(path)
+
+
 def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Problem]:
-    places: dict[str, list[tuple[Path, str]]] = defaultdict(list)
-    for path, text in values:
-        key = _key(text)
-        if len(key.split()) >= MIN_PASTED_WORDS:
-            places[key].append((path, text))
     problems: list[Problem] = []
-    for group in places.values():
+    for group in _copies(values):
         if len(group) < 2 or contains_phrase(context.source_text, group[0][1]):
             continue
         fields = {_leaf(path) for path, _ in group}
-        parents = [path[:-1] for path, _ in group]
-        paired = [(p, t) for p, t in group if parents.count(p[:-1]) > 1]
+        owners = [_owner(path) for path, _ in group]
+        paired = [(p, t) for p, t in group if owners.count(_owner(p)) > 1]
         if len(fields) >= MIN_PASTED_FIELDS:
             pasted = group
         elif paired:
@@ -133,10 +139,47 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             continue
         for path, text in pasted:
             others = ", ".join(format_path(p) for p, _ in group if p != path)
+            same = len({_key(t) for _, t in group}) == 1
             reason = (
-                f"is also the answer of {others}"
+                f"is {'also' if same else 'nearly word for word'} the answer of {others}"
                 if len(group) <= 4
                 else f"is pasted into {len(group)} fields"
             )
             problems.append(problem(path, "pasted", reason, text, context))
     return problems
+
+
+MIN_NEAR_WORDS = 6
+"""Values this long that differ in a word or two are one text pasted with a small edit."""
+NEAR_RATIO = 0.85
+
+
+def _copies(values: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
+    """Values grouped by their word stems: the same text, or a long text nearly the same
+    (`the current company is ...` and `the current industry is ...`)."""
+    places: dict[str, list[tuple[Path, str]]] = defaultdict(list)
+    for path, text in values:
+        key = _key(text)
+        if len(key.split()) >= MIN_PASTED_WORDS:
+            places[key].append((path, text))
+    keys = list(places)
+    long = [k for k in keys if len(k.split()) >= MIN_NEAR_WORDS]
+    merged_into: dict[str, str] = {}
+    for index, first in enumerate(long):
+        if first in merged_into:
+            continue
+        for second in long[index + 1 :]:
+            if second not in merged_into and _near(first, second):
+                merged_into[second] = first
+                places[first].extend(places[second])
+    return [group for key, group in places.items() if key not in merged_into]
+
+
+def _near(first: str, second: str) -> bool:
+    a, b = first.split(), second.split()
+    if min(len(a), len(b)) < NEAR_RATIO * max(len(a), len(b)):
+        return False  # ratio is at most 2*min/(len a + len b)
+    shared = len(set(a) & set(b))
+    if shared < NEAR_RATIO * min(len(set(a)), len(set(b))):
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= NEAR_RATIO

@@ -400,6 +400,18 @@ async def _reask_whole(call: _Call[T], current: _Candidate[T], reask: int) -> _C
     return candidate
 
 
+def _shown_problem(schema: Mapping[str, Any], problem: Problem) -> dict[str, str]:
+    """A problem as the repair question lists it: the field's description only when the
+    message does not already say what is wanted (every token re-read costs time)."""
+    description = str((sub_schema(schema, problem.path) or {}).get("description", ""))
+    said = description.rstrip(".").casefold() in problem.detail.casefold()
+    return {
+        "where": problem.where,
+        "message": problem.detail,
+        "description": "" if said else description,
+    }
+
+
 async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> _Candidate[T]:
     problems = current.inspection.problems
     data = drop_extras(current.inspection.data, problems)
@@ -407,15 +419,7 @@ async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> 
     if not targets:  # only extra keys, or values already asked for twice: nothing to ask
         return _Candidate(json.dumps(data, ensure_ascii=False), call.inspect_data(data))
     schema = repair_schema(call.schema, targets)
-    shown = [
-        {
-            "where": p.where,
-            "message": p.message,
-            "description": (sub_schema(call.schema, p.path) or {}).get("description", ""),
-        }
-        for p in problems
-        if p.path in targets
-    ]
+    shown = [_shown_problem(call.schema, p) for p in problems if p.path in targets]
     question = render(
         "repair.j2", problems=shown, keys=[json.dumps(k) for k in schema["properties"]]
     )

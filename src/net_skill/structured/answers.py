@@ -45,8 +45,18 @@ class Problem:
     def where(self) -> str:
         return show_path(self.path)
 
+    @property
+    def detail(self) -> str:
+        """The message without the path it may start with (`gaps[0]: ...`), for showing after
+        `where`."""
+        where = self.where
+        for prefix in (f"{where}: ", f"{where} "):
+            if where and self.message.startswith(prefix):
+                return self.message[len(prefix) :]
+        return self.message
+
     def as_error(self) -> dict[str, str]:
-        return {"loc": self.where, "msg": self.message}
+        return {"loc": self.where, "msg": self.detail}
 
 
 AnswerCheck = Callable[[Any], Sequence[Problem]]

@@ -22,7 +22,20 @@ def _near(first: str, second: str) -> bool:
     return bool(a) and bool(b) and similarity(a, b) >= COPY_RATIO
 
 
+_NOT_A_CONTACT = {
+    "gaps": (
+        "describes a contact the person already has",
+        "a kind of person the network is missing",
+    ),
+    "where_to_build": (
+        "names a contact, not a place",
+        "a place, event or community to meet people",
+    ),
+}
+
+
 def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
+    """A gap (or a place to build) that names or re-describes a contact of the audit."""
     contacts = data.get("contacts") or [] if isinstance(data, dict) else []
     known = [
         str(c.get(k) or "")
@@ -32,19 +45,21 @@ def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
     ]
     names = [str(c.get("name")) for c in contacts if isinstance(c, dict) and c.get("name")]
     problems = []
-    for index, gap in enumerate(data.get("gaps") or [] if isinstance(data, dict) else []):
-        plain = re.sub(r"['’]s\b", "", gap) if isinstance(gap, str) else ""  # Nair's -> Nair
-        names_one = any(contains_phrase(plain, n) for n in names)
-        if isinstance(gap, str) and (names_one or any(_near(gap, t) for t in known if t)):
-            problems.append(
-                Problem(
-                    ("gaps", index),
-                    f"gaps[{index}]: {gap[:60]!r} describes a contact the person already has; "
-                    "write a kind of person the network is missing",
-                    "check",
-                    "gap_is_contact",
+    for field, (wrong, wanted) in _NOT_A_CONTACT.items():
+        for index, text in enumerate(data.get(field) or [] if isinstance(data, dict) else []):
+            if not isinstance(text, str):
+                continue
+            plain = re.sub(r"['’]s\b", "", text)  # Nair's -> Nair
+            names_one = any(contains_phrase(plain, n) for n in names)
+            if names_one or any(_near(text, t) for t in known if t):
+                problems.append(
+                    Problem(
+                        (field, index),
+                        f"{field}[{index}]: {text[:60]!r} {wrong}; write {wanted}",
+                        "check",
+                        "gap_is_contact",
+                    )
                 )
-            )
     return problems
 
 

@@ -14,14 +14,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
 
 from net_skill.names import candidate_names
 from net_skill.skills.networking.models import (
     Asks,
     Contact,
+    Interviews,
     Maintenance,
     NetworkAudit,
+    Outreach,
     RelationshipType,
     Strength,
     Target,
@@ -423,13 +427,45 @@ def ground_targets(targets: TargetList, audit: NetworkAudit | None) -> TargetLis
     return targets.model_copy(update={"targets": kept})
 
 
+def ground_outreach(outreach: Outreach) -> Outreach:
+    """One message per target: the most complete one the model wrote."""
+    kept = _most_complete_of_each(outreach.messages, lambda m: m.target)
+    return outreach.model_copy(update={"messages": kept})
+
+
+def ground_interviews(interviews: Interviews) -> Interviews:
+    """One preparation per target: the most complete one the model wrote."""
+    kept = _most_complete_of_each(interviews.preparations, lambda p: p.target)
+    return interviews.model_copy(update={"preparations": kept})
+
+
 def ground_asks(asks: Asks) -> Asks:
     """One ask of each kind per person."""
     kept = _first_of_each(asks.asks, lambda a: (a.kind, _fold(a.person)))
     return asks.model_copy(update={"asks": kept})
 
 
+Grounder = Callable[[Any, str, "NetworkAudit | None"], BaseModel]
+"""Corrects one step's answer from the situation's text and the step 2 audit."""
+
+_GROUNDERS: dict[type[BaseModel], Grounder] = {
+    NetworkAudit: lambda audit, text, _: ground_audit(audit, text),
+    TargetList: lambda targets, _, audit: ground_targets(targets, audit),
+    Outreach: lambda outreach, _text, _audit: ground_outreach(outreach),
+    Interviews: lambda interviews, _text, _audit: ground_interviews(interviews),
+    Maintenance: lambda maintenance, _, audit: ground_maintenance(maintenance, audit),
+    Asks: lambda asks, _text, _audit: ground_asks(asks),
+}
+
+
+def ground_step(output: BaseModel, source_text: str, audit: NetworkAudit | None) -> BaseModel:
+    """`output` with what the text itself decides corrected in code (the step's grounder)."""
+    grounder = _GROUNDERS.get(type(output))
+    return grounder(output, source_text, audit) if grounder else output
+
+
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 def _first_of_each(items: Sequence[T], key: Callable[[T], object]) -> list[T]:
@@ -442,6 +478,27 @@ def _first_of_each(items: Sequence[T], key: Callable[[T], object]) -> list[T]:
         seen.add(marker)
         kept.append(item)
     return kept
+
+
+def _most_complete_of_each(items: Sequence[M], key: Callable[[M], object]) -> list[M]:
+    """One item per key, in first-seen order: of several, the one with the fewest empty
+    values (a value left unanswered is empty)."""
+    best: dict[object, M] = {}
+    for item in items:
+        marker = key(item)
+        if marker not in best or _empties(item) < _empties(best[marker]):
+            best[marker] = item
+    return list(best.values())
+
+
+def _empties(node: object) -> int:
+    if isinstance(node, BaseModel):
+        return _empties(node.model_dump(mode="json"))
+    if isinstance(node, dict):
+        return sum(_empties(v) for v in node.values())
+    if isinstance(node, list):
+        return sum(_empties(v) for v in node)
+    return int(node is None or (isinstance(node, str) and not node.strip()))
 
 
 def _contact_key(contact: Contact) -> str:

@@ -25,18 +25,10 @@ from net_skill.skill import Skill
 from net_skill.skills.networking.answer_checks import STEP_ANSWER_CHECKS, where_to_build_check
 from net_skill.skills.networking.baseline import SINGLE_PROMPT
 from net_skill.skills.networking.checks import NETWORKING_CRITERIA, rank_step
-from net_skill.skills.networking.grounding import (
-    ground_asks,
-    ground_audit,
-    ground_maintenance,
-    ground_targets,
-    named_people,
-)
+from net_skill.skills.networking.grounding import ground_step, named_people
 from net_skill.skills.networking.models import (
     NETWORKING_STEP_DEPENDENCIES,
     NETWORKING_STEP_MODELS,
-    Asks,
-    Maintenance,
     NetworkAudit,
     TargetList,
 )
@@ -186,16 +178,9 @@ class NetworkingProfile(SkillProfile):
         """Relationships, strengths and descriptions of named contacts come from the
         situation's own words; tracked contacts keep the strength the audit gave them."""
         audit = outputs.get(2)
-        known = audit if isinstance(audit, NetworkAudit) else None
-        if isinstance(output, NetworkAudit):
-            return ground_audit(output, inputs.source_text)
-        if isinstance(output, TargetList):
-            return ground_targets(output, known)
-        if isinstance(output, Maintenance):
-            return ground_maintenance(output, known)
-        if isinstance(output, Asks):
-            return ground_asks(output)
-        return output
+        return ground_step(
+            output, inputs.source_text, audit if isinstance(audit, NetworkAudit) else None
+        )
 
     @override
     def rank_answer(
