@@ -166,3 +166,40 @@ def test_the_same_prescribed_timing_for_two_asks_is_not_a_pasted_value() -> None
     asks = [a.model_copy(update={"timing": TIMING["strong"]}) for a in plan.asks.asks * 2]
     plan = plan.model_copy(update={"asks": plan.asks.model_copy(update={"asks": asks})})
     assert [p for p in degenerate_values(plan) if "timing" in p.loc] == []
+
+
+def test_a_text_pasted_across_steps_is_kept_in_its_first_place_and_withheld_elsewhere() -> None:
+    """Steps 5 to 8 are answered side by side, so only the whole plan shows one sentence
+    written into three of them; the copies are emptied and listed as unanswered."""
+    from net_skill.answer_checks import degenerate_values, withhold_degenerate
+    from net_skill.skills.networking.render import render_networking_markdown
+
+    plan = good_plan()
+    pasted = "I am moving into UX research and finished a certificate in it last spring"
+    message = plan.outreach.messages[0].model_copy(update={"why_you": pasted})
+    prep = plan.interviews.preparations[0].model_copy(update={"hope_to_learn": pasted + "."})
+    ask = plan.asks.asks[0].model_copy(update={"message": pasted.replace("spring", "summer")})
+    plan = plan.model_copy(
+        update={
+            "outreach": plan.outreach.model_copy(update={"messages": [message]}),
+            "interviews": plan.interviews.model_copy(update={"preparations": [prep]}),
+            "asks": plan.asks.model_copy(update={"asks": [ask]}),
+        }
+    )
+    assert {p.loc for p in degenerate_values(plan)} == {
+        "outreach.messages.0.why_you",
+        "interviews.preparations.0.hope_to_learn",
+        "asks.asks.0.message",
+    }
+    kept = withhold_degenerate(plan)
+    assert kept.outreach.messages[0].why_you == pasted
+    assert kept.interviews.preparations[0].hope_to_learn == ""
+    assert kept.asks.asks[0].message == ""
+    assert kept.unanswered[-2:] == [
+        "interviews.preparations[0].hope_to_learn",
+        "asks.asks[0].message",
+    ]
+    assert degenerate_values(kept) == []
+    assert plan.asks.asks[0].message  # the plan given is left as it was
+    assert "(no usable answer)" in render_networking_markdown(kept)
+    assert withhold_degenerate(good_plan()) == good_plan()

@@ -14,7 +14,14 @@ from typing import Any
 
 from net_skill.outputs import Plan
 from net_skill.quality import Problem as QualityProblem
-from net_skill.quality import QualityContext, inspect_output, prompt_instructions
+from net_skill.quality import (
+    QualityContext,
+    format_path,
+    inspect_output,
+    is_copy,
+    prompt_instructions,
+    strings_in,
+)
 from net_skill.request import RunPrompts, StepRequest
 from net_skill.structured import AnswerCheck, Problem
 
@@ -68,10 +75,51 @@ def quality_floor(prompts: RunPrompts, request: StepRequest) -> AnswerCheck:
     return check
 
 
-def degenerate_values(plan: Plan) -> list[QualityProblem]:
-    """The degenerate values a reader of `plan` would see (the situation as source text).
+def degenerate_values(plan: Plan, source_text: str | None = None) -> list[QualityProblem]:
+    """The degenerate values a reader of `plan` would see (the situation, or `source_text`,
+    as the user's text).
 
     Empty values are not among them: they are shown as "(no usable answer)"."""
-    context = QualityContext.from_schema(type(plan).model_json_schema(), source_text=plan.situation)
+    context = QualityContext.from_schema(
+        type(plan).model_json_schema(),
+        source_text=plan.situation if source_text is None else source_text,
+    )
     problems = inspect_output(plan.written(), context)
     return [p for p in problems if p.value.strip()]
+
+
+def withhold_degenerate(plan: Plan, source_text: str | None = None) -> Plan:
+    """`plan` with the degenerate values only the whole plan shows left empty and listed as
+    unanswered: mostly one text pasted into the answers of several steps, which no step's own
+    check can see (steps answered side by side do not see each other). Of a pasted text the
+    first place keeps it; the copies are emptied."""
+    problems = degenerate_values(plan, source_text)
+    if not problems:
+        return plan
+    order = {path: index for index, (path, _) in enumerate(strings_in(plan.written()))}
+    withheld: list[tuple[str | int, ...]] = []
+    kept: list[str] = []
+    for problem in sorted(problems, key=lambda p: order.get(p.path, len(order))):
+        if problem.kind == "pasted" and not any(is_copy(problem.value, k) for k in kept):
+            kept.append(problem.value)  # the first place of a pasted text keeps it
+            continue
+        withheld.append(problem.path)
+    copy = plan.model_copy(deep=True)
+    for path in withheld:
+        _empty(copy, path)
+    shown = [format_path(path) for path in withheld]
+    copy.unanswered = list(dict.fromkeys([*plan.unanswered, *shown]))
+    return copy
+
+
+def _empty(node: Any, path: tuple[str | int, ...]) -> None:
+    """Set the string at `path` inside a model (or its lists and dicts) to the empty string."""
+    *parents, last = path
+    for part in parents:
+        node = (
+            node[part] if isinstance(part, int) or isinstance(node, dict) else getattr(node, part)
+        )
+    if isinstance(last, int) or isinstance(node, dict):
+        node[last] = ""
+    else:
+        object.__setattr__(node, last, "")

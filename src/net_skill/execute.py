@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from net_skill._sync import note_run_dir
-from net_skill.answer_checks import quality_floor
+from net_skill.answer_checks import quality_floor, withhold_degenerate
 from net_skill.backends.base import Backend
 from net_skill.chain import ChainStep
 from net_skill.errors import (
@@ -360,6 +360,7 @@ async def _execute(state: RunState) -> RunResult:
         plan = state.profile.build_plan(
             state.skill, state.outputs, state.inputs, unanswered=state.unanswered
         )
+        plan = withhold_degenerate(plan, state.inputs.source_text)
     except Exception as raised:
         exc = as_net_skill_error(raised)
         exc.spend = state.prior + execution.spend  # what a batch counts for a failed case

@@ -36,7 +36,7 @@ from net_skill.quality._detect import (
     inspect_text,
     is_degenerate,
 )
-from net_skill.quality._output import inspect_output
+from net_skill.quality._output import inspect_output, is_copy
 
 __all__ = [
     "Problem",
@@ -45,6 +45,7 @@ __all__ = [
     "format_path",
     "inspect_output",
     "inspect_text",
+    "is_copy",
     "is_degenerate",
     "prompt_instructions",
     "strings_in",

@@ -175,6 +175,13 @@ def _copies(values: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
     return [group for key, group in places.items() if key not in merged_into]
 
 
+def is_copy(first: str, second: str) -> bool:
+    """Whether two values are one text as `inspect_output` groups pasted values: the same
+    word stems, or long and nearly the same."""
+    a, b = _key(first), _key(second)
+    return a == b or (min(len(a.split()), len(b.split())) >= MIN_NEAR_WORDS and _near(a, b))
+
+
 def _near(first: str, second: str) -> bool:
     a, b = first.split(), second.split()
     if min(len(a), len(b)) < NEAR_RATIO * max(len(a), len(b)):

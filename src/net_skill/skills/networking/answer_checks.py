@@ -5,7 +5,7 @@ says something beyond its own profile line."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from net_skill.eval._text import similarity, words
@@ -118,7 +118,16 @@ def where_to_build_check(source_text: str) -> AnswerCheck:
     return check
 
 
-STEP_ANSWER_CHECKS: dict[int, tuple[AnswerCheck, ...]] = {
-    2: (gaps_are_not_contacts,),
-    4: (research_says_more_than_the_profile,),
+def _fixed(check: AnswerCheck) -> Callable[[str], AnswerCheck]:
+    return lambda _source_text: check
+
+
+STEP_ANSWER_CHECKS: dict[int, tuple[Callable[[str], AnswerCheck], ...]] = {
+    2: (_fixed(gaps_are_not_contacts), where_to_build_check),
+    4: (_fixed(research_says_more_than_the_profile),),
 }
+"""Per step, the checks of its answers, each made for the situation's text."""
+
+
+def step_answer_checks(number: int, source_text: str) -> tuple[AnswerCheck, ...]:
+    return tuple(make(source_text) for make in STEP_ANSWER_CHECKS.get(number, ()))

@@ -22,7 +22,7 @@ from net_skill.profile import (
 )
 from net_skill.prompts import delimit
 from net_skill.skill import Skill
-from net_skill.skills.networking.answer_checks import STEP_ANSWER_CHECKS, where_to_build_check
+from net_skill.skills.networking.answer_checks import step_answer_checks
 from net_skill.skills.networking.baseline import SINGLE_PROMPT
 from net_skill.skills.networking.checks import NETWORKING_CRITERIA, rank_step
 from net_skill.skills.networking.grounding import ground_step, named_people
@@ -193,8 +193,7 @@ class NetworkingProfile(SkillProfile):
     def answer_checks(
         self, number: int, inputs: RunInputs, outputs: Mapping[int, BaseModel]
     ) -> Sequence[AnswerCheck]:
-        checks = STEP_ANSWER_CHECKS.get(number, ())
-        return (*checks, where_to_build_check(inputs.source_text)) if number == 2 else checks
+        return step_answer_checks(number, inputs.source_text)
 
     @override
     def code_values(
