@@ -398,10 +398,10 @@ def advice(path: Path, kind: ProblemKind, context: QualityContext) -> str:
     field = next((p for p in reversed(path) if isinstance(p, str)), None)
     if description:
         wanted = description[0].lower() + description[1:]
-        return f"write {wanted.rstrip('.')}, for this situation, in plain words"
+        return f"write {wanted.rstrip('.')}, in plain words"
     if field:
-        return f"write a real {field.replace('_', ' ')} for this situation, in plain words"
-    return "write a real answer for this situation, in plain words"
+        return f"write a real {field.replace('_', ' ')} in plain words"
+    return "write a real answer in plain words"
 
 
 def quote(value: str, limit: int = 60) -> str:

@@ -400,16 +400,19 @@ async def _reask_whole(call: _Call[T], current: _Candidate[T], reask: int) -> _C
     return candidate
 
 
-def _shown_problem(schema: Mapping[str, Any], problem: Problem) -> dict[str, str]:
-    """A problem as the repair question lists it: the field's description only when the
-    message does not already say what is wanted (every token re-read costs time)."""
-    description = str((sub_schema(schema, problem.path) or {}).get("description", ""))
-    said = description.rstrip(".").casefold() in problem.detail.casefold()
-    return {
-        "where": problem.where,
-        "message": problem.detail,
-        "description": "" if said else description,
-    }
+def _shown_problems(schema: Mapping[str, Any], problems: Sequence[Problem]) -> list[dict[str, str]]:
+    """Problems as the repair question lists them (every token re-read costs time): one line
+    for the fields that share a problem, and a field's description only when the message does
+    not already say what is wanted."""
+    lines: dict[tuple[str, str], list[str]] = {}
+    for problem in problems:
+        description = str((sub_schema(schema, problem.path) or {}).get("description", ""))
+        said = description.rstrip(".").casefold() in problem.detail.casefold()
+        lines.setdefault((problem.detail, "" if said else description), []).append(problem.where)
+    return [
+        {"where": ", ".join(where), "message": message, "description": description}
+        for (message, description), where in lines.items()
+    ]
 
 
 async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> _Candidate[T]:
@@ -419,7 +422,7 @@ async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> 
     if not targets:  # only extra keys, or values already asked for twice: nothing to ask
         return _Candidate(json.dumps(data, ensure_ascii=False), call.inspect_data(data))
     schema = repair_schema(call.schema, targets)
-    shown = [_shown_problem(call.schema, p) for p in problems if p.path in targets]
+    shown = _shown_problems(call.schema, [p for p in problems if p.path in targets])
     question = render(
         "repair.j2", problems=shown, keys=[json.dumps(k) for k in schema["properties"]]
     )
