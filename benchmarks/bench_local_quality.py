@@ -3,6 +3,7 @@ style and sample count, and prints one table.
 
     .venv/bin/python benchmarks/bench_local_quality.py                    # 8 cases, 2x2 settings
     .venv/bin/python benchmarks/bench_local_quality.py --styles compact --samples 2 --cases 3
+    .venv/bin/python benchmarks/bench_local_quality.py --styles brief --samples 1 --only terse-job
 
 Per setting: runs that ended with a plan; degenerate values among the printed values (judged by
 `net_skill.quality`, with the situation as source text: what a reader would see as junk);
@@ -119,11 +120,13 @@ def main() -> int:
     parser.add_argument("--styles", default="full,compact")
     parser.add_argument("--samples", default="1,2")
     parser.add_argument("--cases", type=int, default=len(DEFAULT_CASES))
+    parser.add_argument("--only", default="", help="comma-separated case ids instead")
     parser.add_argument("--out", type=Path, default=None, help="keep run folders here")
     parser.add_argument("--json", type=Path, default=None, help="write every outcome here")
     args = parser.parse_args()
     by_id = {c["id"]: c for c in map(json.loads, CASES.read_text(encoding="utf-8").splitlines())}
-    cases = [by_id[i] for i in DEFAULT_CASES[: args.cases]]
+    ids = args.only.split(",") if args.only else DEFAULT_CASES[: args.cases]
+    cases = [by_id[i] for i in ids]
     rows, everything = [], []
     for style in args.styles.split(","):
         for samples in (int(s) for s in args.samples.split(",")):

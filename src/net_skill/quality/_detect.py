@@ -91,6 +91,7 @@ _JSON = re.compile(
     r"|\},\s*\{|\],\s*\[|[}\]],[{\[\"]|\",\"|\"\s*[}\]]"  # },{  ],[  ","  "}
     r"|\\[nt\"]|\b(?:null|true|false|None)\s*[,}\]]"  # \n  null}
     r"|^\W*[:,\]}]|[{\[]\W*$"  # starts with a closer, ends with an opener
+    r"|[\"”],\s*$"  # ends as a JSON string does before the next one: `across”,`
     r"|(?<!\{)\{(?!\{)|(?<!\})\}(?!\})"  # a lone brace: `);{ type:` ({{ is a template's)
 )
 _IDENTIFIER = re.compile(
@@ -144,7 +145,7 @@ _SIZE_RANGE = re.compile(r"(?:list of\s+)?\d+\s+to\s+\d+", re.IGNORECASE)
 
 def _no_letters(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     stripped = text.strip().strip(".").strip()
-    if stripped.casefold() in _JSON_LITERALS:
+    if stripped.strip(" ,;:'\"").casefold() in _JSON_LITERALS:  # `True,` too
         return "json_debris", f"is a JSON literal ({stripped}), not text"
     if _SIZE_RANGE.fullmatch(stripped) and not context.in_source(stripped):
         return "schema_echo", f"copies a list size from the answer's outline ({stripped})"
