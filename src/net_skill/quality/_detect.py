@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Literal
 
 from net_skill.quality._context import (
@@ -131,10 +132,34 @@ LOW_VARIETY_WORDS, LOW_VARIETY_SHARE = 12, 0.25
 Check = Callable[[str, QualityContext], "tuple[ProblemKind, str] | None"]
 
 
+_BARE_REPLY_TEXT = """
+    yes no yeah nope ok okay maybe sure si sí oui non ja nein sim nao não はい いいえ 是 否 对 不
+"""
+_BARE_REPLIES = frozenset(_BARE_REPLY_TEXT.split())
+"""A reply to a yes-or-no question: never the text a free-text field asks for."""
+
+
 def _blank(text: str, _context: QualityContext) -> tuple[ProblemKind, str] | None:
     cleaned = " ".join(fold(text).split()).strip(" .…")
     if not cleaned or cleaned in _PLACEHOLDERS:
         return "blank", "is empty or a placeholder, not an answer"
+    if cleaned.strip("!?¡¿,;") in _BARE_REPLIES or text.strip(" .!?") in _BARE_REPLIES:
+        return "blank", "is a bare yes or no, not an answer"
+    return None
+
+
+MIN_JOINED_LETTERS = 12
+
+
+def _joined_words(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """The whole value is one long made-up word of joined capitalised parts
+    (`MateuszGáczaKołakurki`), which no reader can use; a brand the user wrote is fine."""
+    word = text.strip(" .,;:!?")
+    if " " in word or len(word) < MIN_JOINED_LETTERS or not word.isalpha():
+        return None
+    joins = sum(1 for a, b in pairwise(word) if a.islower() and b.isupper())
+    if joins and not context.in_source(word):
+        return "field_name_echo", "is one made-up word, not an answer"
     return None
 
 
@@ -343,6 +368,7 @@ def _timestamp(text: str, context: QualityContext) -> tuple[ProblemKind, str] | 
 
 _CHECKS: tuple[Check, ...] = (
     _no_letters,
+    _joined_words,
     _template,
     _json,
     _field_name,
