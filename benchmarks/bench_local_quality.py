@@ -17,11 +17,12 @@ printed, at least 70% of values answered, median at most 60 s per run on 2 cores
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from net_skill.eval.criteria import criteria_for
 from net_skill.eval.scoring import check_plan
 from net_skill.loader import load_bundled_skill
 from net_skill.outputs import Plan
+from net_skill.prompt_styles import prompt_style, register_style
 from net_skill.quality import strings_in
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,6 +95,16 @@ def run_case(case: dict[str, Any], style: str, samples: int, out: Path | None) -
     return Outcome(case["id"], True, seconds, values, junk, unanswered, criteria)
 
 
+def capped_style(name: str, max_items: int) -> str:
+    """Register a copy of the style `name` with lists capped at `max_items`; its name."""
+    base = prompt_style(name)
+    variant = copy.copy(base)
+    variant.name = f"{name}-items{max_items}"
+    variant.limits = replace(base.limits, max_items=max_items)
+    register_style(variant)
+    return variant.name
+
+
 def summarise(style: str, samples: int, outcomes: list[Outcome]) -> dict[str, Any]:
     planned = [o for o in outcomes if o.planned]
     values = sum(o.values + o.unanswered for o in planned)
@@ -121,14 +133,23 @@ def main() -> int:
     parser.add_argument("--samples", default="1,2")
     parser.add_argument("--cases", type=int, default=len(DEFAULT_CASES))
     parser.add_argument("--only", default="", help="comma-separated case ids instead")
+    parser.add_argument(
+        "--max-items",
+        type=int,
+        default=None,
+        help="also try each style with lists capped at this many items (style name + -itemsN)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="keep run folders here")
     parser.add_argument("--json", type=Path, default=None, help="write every outcome here")
     args = parser.parse_args()
     by_id = {c["id"]: c for c in map(json.loads, CASES.read_text(encoding="utf-8").splitlines())}
     ids = args.only.split(",") if args.only else DEFAULT_CASES[: args.cases]
     cases = [by_id[i] for i in ids]
+    styles = args.styles.split(",")
+    if args.max_items is not None:
+        styles += [capped_style(name, args.max_items) for name in styles]
     rows, everything = [], []
-    for style in args.styles.split(","):
+    for style in styles:
         for samples in (int(s) for s in args.samples.split(",")):
             outcomes = []
             for case in cases:

@@ -181,3 +181,32 @@ def test_one_preparation_and_one_message_per_target_the_most_complete_kept() -> 
     grounded = ground_step(outreach, "", None)
     assert isinstance(grounded, Outreach)
     assert [m.channel for m in grounded.messages] == ["email"]
+
+
+def test_people_the_text_names_with_a_relationship_are_added_when_the_model_left_them_out() -> None:
+    text = (
+        "Sales engineer in cybersecurity. Contacts: Amir Haddad (former manager, now CISO at a "
+        "bank, strong), Julia Novak (met at RSA 2023, weak), Ben Carter (college roommate, "
+        "works at CrowdStrike, medium), Fatima Zahra (ex-colleague, lost touch, dormant). I'd "
+        "love to meet Sarah Chen, who runs solutions architecture at Okta."
+    )
+    listed = [
+        {
+            "name": name,
+            "description": "A contact",
+            "relationship": "other",
+            "strength": "weak",
+            "relevance": "Knows architects",
+        }
+        for name in ("Amir Haddad", "Julia", "Ben Carter")
+    ]
+    audit = ground_audit(
+        NetworkAudit.model_validate({"contacts": listed, "gaps": ["x"], "where_to_build": ["y"]}),
+        text,
+    )
+    added = audit.contacts[3:]
+    assert [c.name for c in audit.contacts[:3]] == ["Amir Haddad", "Julia", "Ben Carter"]
+    assert [(c.name, c.relationship, c.strength, c.relevance) for c in added] == [
+        ("Fatima Zahra", "former_colleague", "dormant", "")
+    ]  # Sarah Chen is someone to meet, not a contact: no relationship is stated
+    assert added[0].description == "Ex-colleague, lost touch"

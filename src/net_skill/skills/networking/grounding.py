@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from net_skill.names import candidate_names
 from net_skill.skills.networking.models import (
+    MAX_CONTACTS,
     Asks,
     Contact,
     Interviews,
@@ -373,7 +374,8 @@ def _describe(before: str, after: str) -> str:
 def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
     """The audit with each named contact's relationship, strength and description as the
     situation states them (where it states them), and organisations and unnamed contacts the
-    situation does not mention taken out of the list."""
+    situation does not mention taken out of the list, and the people it names with a
+    relationship whom the model left out added."""
     facts = {p.name: p for p in named_people(text)}
     people = {n.casefold() for n in facts}
     contacts = []
@@ -399,7 +401,32 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
         if known.description and not _shares_words(contact.description, known.description):
             update["description"] = known.description
         contacts.append(contact.model_copy(update=update))
-    return audit.model_copy(update={"contacts": _first_of_each(contacts, _contact_key)})
+    kept = _first_of_each(contacts, _contact_key)
+    return audit.model_copy(update={"contacts": [*kept, *_left_out(facts, kept)]})
+
+
+def _left_out(facts: dict[str, PersonFacts], kept: Sequence[Contact]) -> list[Contact]:
+    """The people the text names with a relationship ("my former manager Dana Okafor") whom
+    the model left out (a small model's list is capped below the number of people), as far
+    as the list has room; how each relates to the goal is left for the model (unanswered)."""
+    listed = [_fold(c.name) for c in kept if c.name]
+
+    def is_listed(name: str) -> bool:
+        folded = _fold(name)
+        return any(folded == n or folded in n.split() or n in folded.split() for n in listed)
+
+    missing = [
+        Contact.model_construct(
+            name=person.name,
+            description=person.description,
+            relationship=person.relationship,
+            strength=person.strength or "medium",
+            relevance="",
+        )
+        for person in facts.values()
+        if person.relationship and person.description and not is_listed(person.name)
+    ]
+    return missing[: max(0, MAX_CONTACTS - len(kept))]
 
 
 def ground_maintenance(maintenance: Maintenance, audit: NetworkAudit | None) -> Maintenance:

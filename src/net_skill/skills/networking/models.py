@@ -65,6 +65,9 @@ class Purpose(StepModel):
     who_can_help: Annotated[list[HelperProfile], Asked(min=1)] = Field(max_length=4)
 
 
+MAX_CONTACTS = 8
+
+
 class Contact(StepModel):
     name: Annotated[str | None, Field(max_length=80)] = Field(
         description="The person's name exactly as written in the situation, or null if unnamed"
@@ -80,7 +83,7 @@ class Contact(StepModel):
 class NetworkAudit(StepModel):
     """Step 2: Audit your existing network."""
 
-    contacts: list[Contact] = Field(max_length=8)
+    contacts: list[Contact] = Field(max_length=MAX_CONTACTS)
     gaps: Annotated[list[Short], Asked(min=1)] = Field(
         max_length=4, description="Kinds of people missing from the network"
     )
