@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from net_skill.skills.networking.answer_checks import (
     gaps_are_not_contacts,
-    research_says_more_than_the_profile,
+    research_check,
     where_to_build_check,
 )
 
@@ -49,7 +49,7 @@ def test_research_that_repeats_the_profile_is_a_problem() -> None:
             }
         ]
     }
-    found = research_says_more_than_the_profile(data)
+    found = research_check(SITUATION)(data)
     assert [p.path for p in found] == [("targets", 0, "research", "background")]
 
 
@@ -60,3 +60,16 @@ def test_code_written_values_are_trusted() -> None:
     values = [CodeValue(("preparations", "*", "closing_questions"), ["Who else?"])]
     assert owned_by_code(("preparations", 2, "closing_questions", 0), values)
     assert not owned_by_code(("preparations", 2, "questions", 0), values)
+
+
+def test_research_that_is_only_a_name_is_a_problem() -> None:
+    text = "Contacts: Amir Haddad (former manager), Ben Carter (college roommate at CrowdStrike)."
+    research = {
+        "background": "Ben Carter",
+        "common_ground": "Both worked with Ben Carter at CrowdStrike",
+        "value_to_offer": "amr haddad",
+    }
+    data = {"targets": [{"name": "Amir Haddad", "profile": "CISO at a bank", "research": research}]}
+    found = research_check(text)(data)
+    assert [p.path[-1] for p in found] == ["background", "value_to_offer"]
+    assert "is only a person's name" in found[0].message

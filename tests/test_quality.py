@@ -115,7 +115,7 @@ def test_message_names_the_field_and_says_what_to_write() -> None:
     assert problem == Problem(("gaps", 1), "field_name_echo", problem.message, "name")
     assert problem.message == (
         'gaps[1]: "name" is a field name, not an answer; write kinds of people missing from the '
-        "network, in plain words"
+        "network"
     )
     assert problem.loc == "gaps.1" and str(problem) == problem.message
 

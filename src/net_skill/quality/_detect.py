@@ -93,6 +93,7 @@ _JSON = re.compile(
     r"|\\[nt\"]|\b(?:null|true|false|None)\s*[,}\]]"  # \n  null}
     r"|^\W*[:,\]}]|[{\[]\W*$"  # starts with a closer, ends with an opener
     r"|[\"”],\s*$"  # ends as a JSON string does before the next one: `across”,`
+    r"|^\s*[A-Za-z_][\w-]*\s*=\s*$"  # a key and nothing else: `class=`, `src=`
     r"|(?<!\{)\{(?!\{)|(?<!\})\}(?!\})"  # a lone brace: `);{ type:` ({{ is a template's)
 )
 _IDENTIFIER = re.compile(
@@ -198,6 +199,13 @@ def _json(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     return ("json_debris", f"contains JSON syntax ({found.strip()})") if found else None
 
 
+def _cut_off(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """`Company,`: a value that ends with a comma was cut off before its next item."""
+    if text.rstrip().endswith((",", "，", "、")) and not context.in_source(text.strip()):
+        return "json_debris", "ends with a comma, as if cut off"
+    return None
+
+
 def _field_name(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     stripped = _EMAIL.sub(" ", URL_PATTERN.sub(" ", text))
     return (
@@ -270,10 +278,25 @@ _ECHO_KINDS: dict[str, tuple[ProblemKind, str]] = {
 }
 
 
+_OWN_WORDS = re.compile(
+    r"\bin plain words\b|\bfor this situation\b|\bspecific to (?:the|this) situation\b",
+    re.IGNORECASE,
+)
+"""Words of net-skill's own questions and re-asks, which a small model copies into answers."""
+
+
 def _echo(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     limits = _LIMITS.search(text)
     if limits and not context.in_source(limits.group()):
         return _ECHO_KINDS["limits"]
+    found = _reference_echo(text, context)
+    own = _OWN_WORDS.search(text)
+    if found is None and own and not context.in_source(own.group()):
+        return _ECHO_KINDS["instruction"]
+    return found
+
+
+def _reference_echo(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     if not context.references:
         return None
     tokens = echo_tokens(text)
@@ -371,6 +394,7 @@ _CHECKS: tuple[Check, ...] = (
     _joined_words,
     _template,
     _json,
+    _cut_off,
     _field_name,
     _echo,
     _loop,
@@ -425,10 +449,10 @@ def advice(path: Path, kind: ProblemKind, context: QualityContext) -> str:
     field = next((p for p in reversed(path) if isinstance(p, str)), None)
     if description:
         wanted = description[0].lower() + description[1:]
-        return f"write {wanted.rstrip('.')}, in plain words"
+        return f"write {wanted.rstrip('.')}"
     if field:
-        return f"write a real {field.replace('_', ' ')} in plain words"
-    return "write a real answer in plain words"
+        return f"write a real {field.replace('_', ' ')}"
+    return "write a real answer"
 
 
 def quote(value: str, limit: int = 60) -> str:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from difflib import SequenceMatcher
 from typing import Any
 
 from net_skill.eval._text import similarity, words
 from net_skill.names import appears_in
+from net_skill.skills.networking.grounding import named_people
 from net_skill.structured import AnswerCheck, Problem
 from net_skill.text import contains_phrase
 
@@ -63,25 +65,54 @@ def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
     return problems
 
 
-def research_says_more_than_the_profile(data: Any) -> Sequence[Problem]:
-    problems = []
-    targets = data.get("targets") or [] if isinstance(data, dict) else []
-    for index, target in enumerate(targets):
-        if not isinstance(target, dict) or not isinstance(target.get("research"), dict):
-            continue
-        profile = str(target.get("profile") or "")
-        for field, text in target["research"].items():
-            if isinstance(text, str) and _near(text, profile):
-                problems.append(
-                    Problem(
-                        ("targets", index, "research", field),
-                        f"targets[{index}].research.{field} repeats the target's profile; "
-                        f"write the {field.replace('_', ' ')} itself",
-                        "check",
-                        "research_is_profile",
-                    )
+def research_check(source_text: str) -> AnswerCheck:
+    """A target's research says something beyond its own profile line, and is more than a
+    person's name (`Background: Ben Carter`, `Value to offer: amr haddad`)."""
+    people = [p.name.casefold() for p in named_people(source_text)]
+
+    def check(data: Any) -> Sequence[Problem]:
+        problems = []
+        targets = data.get("targets") or [] if isinstance(data, dict) else []
+        for index, target in enumerate(targets):
+            if not isinstance(target, dict) or not isinstance(target.get("research"), dict):
+                continue
+            profile = str(target.get("profile") or "")
+            names = [*people, str(target.get("name") or "").casefold()]
+            for field, text in target["research"].items():
+                if not isinstance(text, str):
+                    continue
+                wrong = (
+                    "repeats the target's profile"
+                    if _near(text, profile)
+                    else "is only a person's name"
+                    if _is_a_name(text, names)
+                    else ""
                 )
-    return problems
+                if wrong:
+                    problems.append(
+                        Problem(
+                            ("targets", index, "research", field),
+                            f"targets[{index}].research.{field} {wrong}; "
+                            f"write the {field.replace('_', ' ')} itself",
+                            "check",
+                            "research_is_profile",
+                        )
+                    )
+        return problems
+
+    return check
+
+
+NAME_LIKENESS = 0.85
+"""Character likeness at which a short text is a (misspelt) name: `amr haddad`."""
+
+
+def _is_a_name(text: str, names: Sequence[str]) -> bool:
+    folded = " ".join(text.strip(" .,;").casefold().split())
+    return any(
+        n and SequenceMatcher(None, folded, n, autojunk=False).ratio() >= NAME_LIKENESS
+        for n in names
+    )
 
 
 KNOWN_PLACES = frozenset(
@@ -124,7 +155,7 @@ def _fixed(check: AnswerCheck) -> Callable[[str], AnswerCheck]:
 
 STEP_ANSWER_CHECKS: dict[int, tuple[Callable[[str], AnswerCheck], ...]] = {
     2: (_fixed(gaps_are_not_contacts), where_to_build_check),
-    4: (_fixed(research_says_more_than_the_profile),),
+    4: (research_check,),
 }
 """Per step, the checks of its answers, each made for the situation's text."""
 
