@@ -118,6 +118,10 @@ def test_message_names_the_field_and_says_what_to_write() -> None:
         "network"
     )
     assert problem.loc == "gaps.1" and str(problem) == problem.message
+    assert problem.hint == (
+        "the value was a field name or a fixed value of the schema; write kinds of people "
+        "missing from the network"
+    )
 
 
 @pytest.mark.parametrize(

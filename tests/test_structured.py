@@ -114,3 +114,35 @@ async def test_a_field_repair_lists_fields_with_one_problem_on_one_line() -> Non
     assert f'- {paths}: "Lorem" is filler; write a real detail' in question
     assert question.count("Lorem") == 1  # neither the path nor the problem said twice
     assert [o.detail for o in result.value.offers] == [f"Real {i}" for i in range(len(offers))]
+
+
+async def test_a_field_repair_does_not_show_the_rejected_value_again() -> None:
+    """SmolLM2 asked to replace `"job search"` (a fixed value) with the value quoted in the
+    question wrote `"job search"` again; the question says what was wrong without it."""
+    from net_skill.structured import Problem
+
+    good = GOOD_STEP_OUTPUTS[1]
+    first = {**good, "goal_statement": "job search"}
+
+    def fixed_value(data: object) -> list[Problem]:
+        if isinstance(data, dict) and data.get("goal_statement") == "job search":
+            message = 'goal_statement: "job search" is a fixed value; write the goal'
+            hint = "the value was a fixed value of the schema; write the goal"
+            return [Problem(("goal_statement",), message, "check", "field_name_echo", hint)]
+        return []
+
+    backend = FakeBackend([first, {"goal_statement": "Land a first sales job in Leeds"}])
+    result = await complete_structured(
+        backend,
+        system="S",
+        prompt="P",
+        output_type=Purpose,
+        tag="step-1",
+        checks=[fixed_value],
+        repair="fields",
+        max_reasks=1,
+    )
+    shown = backend.calls[-1].messages
+    assert "job search" not in shown[-1].content and "job search" not in shown[-2].content
+    assert "- goal_statement: the value was a fixed value of the schema" in shown[-1].content
+    assert result.value.goal_statement == "Land a first sales job in Leeds"

@@ -70,7 +70,10 @@ def quality_floor(prompts: RunPrompts, request: StepRequest) -> AnswerCheck:
     context = quality_context(prompts, request)
 
     def check(data: Any) -> Sequence[Problem]:
-        return [Problem(p.path, p.message, "check", p.kind) for p in inspect_output(data, context)]
+        return [
+            Problem(p.path, p.message, "check", p.kind, p.hint)
+            for p in inspect_output(data, context)
+        ]
 
     return check
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Literal
@@ -48,6 +48,9 @@ class Problem:
     message: str
     """One sentence addressed to the model, naming the field, fit to feed back in a re-ask."""
     value: str
+    hint: str = field(default="", compare=False)
+    """What is wrong and what to write, without the value: a small model shown its rejected
+    value in a re-ask writes it again."""
 
     @property
     def loc(self) -> str:
@@ -437,21 +440,43 @@ def problem(
 ) -> Problem:
     """A `Problem` whose message names the field, shows the value, says why, and what to do."""
     where = format_path(path) or "the answer"
+    wanted = advice(path, kind, context)
     return Problem(
-        path, kind, f"{where}: {quote(value)} {reason}; {advice(path, kind, context)}", value
+        path,
+        kind,
+        f"{where}: {quote(value)} {reason}; {wanted}",
+        value,
+        f"{_HINTS[kind]}; {wanted}",
     )
+
+
+_HINTS: dict[ProblemKind, str] = {
+    "blank": "the value was empty, a placeholder or a bare yes or no",
+    "no_letters": "the value had no words in it",
+    "template_debris": "the value had template syntax in it",
+    "json_debris": "the value had JSON syntax in it or was cut off",
+    "field_name_echo": "the value was a field name or a fixed value of the schema",
+    "schema_echo": "the value copied the description of a field",
+    "instruction_echo": "the value copied the instructions",
+    "skill_text_echo": "the value copied the skill's own text",
+    "example_echo": "the value copied the worked example",
+    "word_loop": "the value repeated itself",
+    "foreign_url": "the value had a link the user never gave",
+    "foreign_timestamp": "the value had a date or time the user never gave",
+    "pasted": "the value was the same text as another field",
+}
 
 
 def advice(path: Path, kind: ProblemKind, context: QualityContext) -> str:
     if kind in _ADVICE_SUFFIX:
         return f"{_ADVICE_SUFFIX[kind]}: leave it out"
     description = context.describe(path)
-    field = next((p for p in reversed(path) if isinstance(p, str)), None)
+    leaf = next((p for p in reversed(path) if isinstance(p, str)), None)
     if description:
         wanted = description[0].lower() + description[1:]
         return f"write {wanted.rstrip('.')}"
-    if field:
-        return f"write a real {field.replace('_', ' ')}"
+    if leaf:
+        return f"write a real {leaf.replace('_', ' ')}"
     return "write a real answer"
 
 

@@ -407,8 +407,9 @@ def _shown_problems(schema: Mapping[str, Any], problems: Sequence[Problem]) -> l
     lines: dict[tuple[str, str], list[str]] = {}
     for problem in problems:
         description = str((sub_schema(schema, problem.path) or {}).get("description", ""))
-        said = description.rstrip(".").casefold() in problem.detail.casefold()
-        lines.setdefault((problem.detail, "" if said else description), []).append(problem.where)
+        message = problem.hint or problem.detail
+        said = description.rstrip(".").casefold() in message.casefold()
+        lines.setdefault((message, "" if said else description), []).append(problem.where)
     return [
         {"where": ", ".join(where), "message": message, "description": description}
         for (message, description), where in lines.items()

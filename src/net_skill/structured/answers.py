@@ -40,6 +40,9 @@ class Problem:
     kind: ProblemKind = "model"
     label: str = ""
     """A finer kind for records and counts (for example the text-quality kind)."""
+    hint: str = field(default="", compare=False)
+    """What is wrong and what to write, without the rejected value (a field repair shows
+    this: a small model shown its rejected value writes it again); empty: `detail`."""
 
     @property
     def where(self) -> str:
