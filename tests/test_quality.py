@@ -370,3 +370,12 @@ def test_a_filled_in_skill_template_is_an_answer_and_an_unfilled_one_is_debris()
     assert [p.kind for p in inspect_text(unfilled, context)] == ["template_debris"]
     copied = "Genuine interest beats systematic contact"
     assert [p.kind for p in inspect_text(copied, context)] == ["skill_text_echo"]
+
+
+def test_the_re_asks_own_hints_copied_into_an_answer_are_echoes() -> None:
+    from net_skill.quality._detect import _HINTS
+
+    context = step_context(2, "need a job in sales")
+    for hint in _HINTS.values():
+        kinds = {p.kind for p in inspect_text(f"{hint}; write kinds of people", context)}
+        assert "instruction_echo" in kinds, hint

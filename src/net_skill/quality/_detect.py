@@ -282,7 +282,8 @@ _ECHO_KINDS: dict[str, tuple[ProblemKind, str]] = {
 
 
 _OWN_WORDS = re.compile(
-    r"\bin plain words\b|\bfor this situation\b|\bspecific to (?:the|this) situation\b",
+    r"\bin plain words\b|\bfor this situation\b|\bspecific to (?:the|this) situation\b"
+    r"|\bthe value (?:was|had|copied|repeated)\b",  # the re-ask's own hints (`_HINTS`)
     re.IGNORECASE,
 )
 """Words of net-skill's own questions and re-asks, which a small model copies into answers."""
