@@ -8,6 +8,7 @@ than an answer. Each problem names its field in one sentence the re-ask feeds ba
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -83,12 +84,16 @@ def degenerate_values(plan: Plan, source_text: str | None = None) -> list[Qualit
     as the user's text).
 
     Empty values are not among them: they are shown as "(no usable answer)"."""
-    context = QualityContext.from_schema(
-        type(plan).model_json_schema(),
-        source_text=plan.situation if source_text is None else source_text,
+    context = _plan_context(type(plan)).with_source(
+        plan.situation if source_text is None else source_text
     )
     problems = inspect_output(plan.written(), context)
     return [p for p in problems if p.value.strip()]
+
+
+@functools.cache
+def _plan_context(plan_type: type[Plan]) -> QualityContext:
+    return QualityContext.from_schema(plan_type.model_json_schema(), source_text="")
 
 
 def withhold_degenerate(plan: Plan, source_text: str | None = None) -> Plan:
