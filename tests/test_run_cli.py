@@ -63,6 +63,15 @@ def test_markdown_plan_on_stdout_progress_on_stderr(fake_backends: list[object])
     assert "step 8" not in result.stdout
 
 
+def test_a_terse_situation_gets_a_tip_on_stderr(fake_backends: list[object]) -> None:
+    terse = runner.invoke(app, ["run", "need a job in sales", "--no-record"])
+    assert terse.exit_code == 0, terse.stderr
+    assert "tip: the situation has only 5 words" in terse.stderr
+    assert "tip:" not in terse.stdout
+    full = runner.invoke(app, ["run", SITUATION, "--no-record"])
+    assert "tip:" not in full.stderr
+
+
 def test_stdin_dash_reads_the_situation(fake_backends: list[object]) -> None:
     result = runner.invoke(app, ["run", "-", "--json", "--no-record"], input=SITUATION + "\n")
     assert result.exit_code == 0, result.stderr

@@ -36,6 +36,7 @@ from net_skill.runner import (
     arun_skill,
     resume_run,
     run_skill,
+    situation_advice,
 )
 from net_skill.skill import Skill, SkillItem, SkillStep
 from net_skill.skills.generic import GenericPlan
@@ -83,5 +84,6 @@ __all__ = [
     "resume_run",
     "run_skill",
     "select_backend",
+    "situation_advice",
     "tool_definition",
 ]

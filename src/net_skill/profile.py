@@ -160,6 +160,11 @@ class SkillProfile(ABC):
         """Rules of this skill added to the prompt's general rules."""
         return ()
 
+    def situation_advice(self, situation: str) -> str | None:
+        """A sentence to the user when the situation says too little for a plan built from
+        its words (default: none)."""
+        return None
+
     def validation_context(
         self, inputs: RunInputs, outputs: Mapping[int, BaseModel]
     ) -> dict[str, Any]:

@@ -57,6 +57,7 @@ __all__ = [
     "resolve_skill",
     "resume_run",
     "run_skill",
+    "situation_advice",
 ]
 
 
@@ -287,6 +288,12 @@ async def arun_skill(
 
 
 run_skill = synchronous(arun_skill)
+
+
+def situation_advice(situation: str, *, skill: SkillArg = None) -> str | None:
+    """A sentence for the user when `situation` says too little for the skill to build on
+    (the skill profile decides), else None."""
+    return profile_for(resolve_skill(skill)).situation_advice(situation)
 
 
 def render_run_prompts(

@@ -46,6 +46,7 @@ from net_skill.runner import (
     resolve_skill,
     resume_run,
     run_skill,
+    situation_advice,
 )
 from net_skill.situation import (
     MAX_SITUATION_CHARS,
@@ -170,6 +171,9 @@ def run_command(
         prompts = render_run_prompts(text, skill=loaded, contacts=contacts_text, prompt_style=style)
         _print_prompts(prompts, as_json=json_output)
         return
+    advice = situation_advice(text, skill=loaded)
+    if advice:
+        stderr.print(f"tip: {advice}", markup=False, highlight=False, soft_wrap=True)
     chosen = build_backend(
         backend,
         model,

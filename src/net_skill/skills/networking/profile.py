@@ -43,7 +43,10 @@ from net_skill.skills.networking.render import render_networking_markdown
 from net_skill.skills.networking.worked import digest, worked_examples
 from net_skill.structured import AnswerCheck
 from net_skill.structured.paths import prefixed
+from net_skill.text import count_words
 
+TERSE_WORDS = 15
+"""Fewer words than this rarely say who the person is, what they want and whom they know."""
 NAME_FIELDS = frozenset({"name", "via"})
 """Fields that hold a person's name: narrowed to the names found in the text."""
 PARTY_FIELDS = frozenset({"person"})
@@ -170,6 +173,18 @@ class NetworkingProfile(SkillProfile):
         count = context.get("target_count")
         people = tuple(context.get("people") or ())
         return _narrowed(spec.output_type, names, count if isinstance(count, int) else None, people)
+
+    @override
+    def situation_advice(self, situation: str) -> str | None:
+        """Terse situations (`need a job in sales`) give a small model nothing to build on."""
+        count = count_words(situation)
+        if count >= TERSE_WORDS:
+            return None
+        return (
+            f"the situation has only {count} word{'s' if count != 1 else ''}; the plan is built "
+            "from its words, so say who you are, what you want, where, and the people you "
+            "know (by name and how you know them)"
+        )
 
     @override
     def ground(
