@@ -379,3 +379,12 @@ def test_the_re_asks_own_hints_copied_into_an_answer_are_echoes() -> None:
     for hint in _HINTS.values():
         kinds = {p.kind for p in inspect_text(f"{hint}; write kinds of people", context)}
         assert "instruction_echo" in kinds, hint
+
+
+def test_the_first_of_repeated_items_is_marked_as_the_original() -> None:
+    research = {"background": "Led growth at a Fabrikam team", "common_ground": "Both in retail"}
+    targets = [{"research": dict(research)} for _ in range(3)]
+    found = inspect_output({"targets": targets}, step_context(4, SITUATION))
+    pasted = [p for p in found if p.kind == "pasted"]
+    assert {p.path[:2] for p in pasted} == {("targets", 0), ("targets", 1), ("targets", 2)}
+    assert {p.path[:2] for p in pasted if p.original} == {("targets", 0)}

@@ -146,3 +146,46 @@ async def test_a_field_repair_does_not_show_the_rejected_value_again() -> None:
     assert "job search" not in shown[-1].content and "job search" not in shown[-2].content
     assert "- goal_statement: the value was a fixed value of the schema" in shown[-1].content
     assert result.value.goal_statement == "Land a first sales job in Leeds"
+
+
+async def test_a_field_repair_rewrites_the_copies_and_leaves_the_first_alone() -> None:
+    from net_skill.structured import Problem
+
+    good = GOOD_STEP_OUTPUTS[3]
+    offers = [dict(good["offers"][0]) for _ in good["offers"]]  # every offer the first one's
+
+    def duplicates(data: object) -> list[Problem]:
+        found = data["offers"] if isinstance(data, dict) else []
+        details = [o.get("detail") for o in found]
+        if len(set(details)) == len(details):
+            return []
+        return [
+            Problem(
+                ("offers", i, "detail"),
+                f"offers[{i}].detail repeats",
+                "check",
+                "pasted",
+                "",
+                i == 0,
+            )
+            for i in range(len(found))
+        ]
+
+    answer = {f"offers[{i}].detail": f"Real {i}" for i in range(1, len(offers))}
+    backend = FakeBackend([{**good, "offers": offers}, answer])
+    result = await complete_structured(
+        backend,
+        system="S",
+        prompt="P",
+        output_type=ValueOffer,
+        tag="step-3",
+        checks=[duplicates],
+        repair="fields",
+        max_reasks=1,
+    )
+    assert "offers[0].detail" not in backend.calls[-1].messages[-1].content
+    assert result.value.offers[0].detail == good["offers"][0]["detail"]
+    assert [o.detail for o in result.value.offers[1:]] == [
+        f"Real {i}" for i in range(1, len(offers))
+    ]
+    assert result.unanswered == []

@@ -72,7 +72,7 @@ def quality_floor(prompts: RunPrompts, request: StepRequest) -> AnswerCheck:
 
     def check(data: Any) -> Sequence[Problem]:
         return [
-            Problem(p.path, p.message, "check", p.kind, p.hint)
+            Problem(p.path, p.message, "check", p.kind, p.hint, p.original)
             for p in inspect_output(data, context)
         ]
 

@@ -51,6 +51,9 @@ class Problem:
     hint: str = field(default="", compare=False)
     """What is wrong and what to write, without the value: a small model shown its rejected
     value in a re-ask writes it again."""
+    original: bool = field(default=False, compare=False)
+    """The first of several copies (`targets[0]` when `targets[1]` repeats it): rewriting the
+    copies is enough."""
 
     @property
     def loc(self) -> str:

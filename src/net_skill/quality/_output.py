@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -98,7 +99,8 @@ def _duplicate_items(
                 long = len(_key(text).split()) >= MIN_PASTED_WORDS
                 if long and path not in done and not contains_phrase(context.source_text, text):
                     reason = f"repeats {others} word for word"
-                    problems.append(problem(path, "pasted", reason, text, context))
+                    found = problem(path, "pasted", reason, text, context)
+                    problems.append(replace(found, original=item == copies[0]))
     return problems
 
 

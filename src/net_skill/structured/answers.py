@@ -43,6 +43,8 @@ class Problem:
     hint: str = field(default="", compare=False)
     """What is wrong and what to write, without the rejected value (a field repair shows
     this: a small model shown its rejected value writes it again); empty: `detail`."""
+    original: bool = field(default=False, compare=False)
+    """The first of several copies: a field repair rewrites only the copies."""
 
     @property
     def where(self) -> str:

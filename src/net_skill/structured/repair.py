@@ -35,8 +35,11 @@ MAX_BLANK_ROUNDS = 12
 
 
 def repair_targets(problems: Sequence[Problem]) -> list[JsonPath]:
-    """The values to ask for again (extra keys are dropped, not asked for)."""
-    return outermost(p.path for p in problems if p.kind != "extra")
+    """The values to ask for again (extra keys are dropped, not asked for; the first of
+    several copies is left for its copies to be rewritten, unless nothing else is wrong)."""
+    wrong = [p for p in problems if p.kind != "extra"]
+    copies = [p for p in wrong if not p.original] or wrong
+    return outermost(p.path for p in copies)
 
 
 def drop_extras(data: Any, problems: Sequence[Problem]) -> Any:
