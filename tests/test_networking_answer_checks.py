@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from net_skill.skills.networking.answer_checks import (
     gaps_are_not_contacts,
+    people_are_not_invented,
     research_check,
     where_to_build_check,
 )
@@ -73,3 +74,21 @@ def test_research_that_is_only_a_name_is_a_problem() -> None:
     found = research_check(text)(data)
     assert [p.path[-1] for p in found] == ["background", "value_to_offer"]
     assert "is only a person's name" in found[0].message
+
+
+def test_a_person_the_situation_never_names_is_a_problem_in_any_free_text() -> None:
+    check = people_are_not_invented(SITUATION)
+    data = {
+        "who_can_help": [
+            {"kind_of_person": "Mike Brown", "where": "UX teams at Shopify, like Priya Nair's"},
+            {"kind_of_person": "UX researchers who were teachers", "where": "Sydney; John Smith"},
+        ],
+        "goal_statement": "Ask Priya about her move to Shopify",
+    }
+    found = check(data)
+    assert [p.path for p in found] == [
+        ("who_can_help", 0, "kind_of_person"),
+        ("who_can_help", 1, "where"),
+    ]
+    assert "names Mike Brown, whom the situation never mentions" in found[0].message
+    assert "Mike Brown" not in found[0].hint

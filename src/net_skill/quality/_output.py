@@ -112,14 +112,20 @@ def _leaf(path: Path) -> str:
     return next((p for p in reversed(path) if isinstance(p, str)), "")
 
 
-def _owner(path: Path) -> tuple[Path, bool]:
-    """The object that holds the field at `path`, and whether the value is a list item:
-    `gaps[1]` and `where_to_build[0]` are list items of the root object,
-    `targets[0].research.background` a plain field of `targets[0].research`."""
+MIN_LONG_WORDS = 12
+"""A text this long in two fields of one object is pasted, list item or not (a short one,
+such as a closing question, may rightly be a list item and a field of its own)."""
+
+
+def _owner(path: Path, long: bool = False) -> tuple[Path, bool]:
+    """The object that holds the field at `path`, and whether the value is a list item
+    (always False for a `long` text): `gaps[1]` and `where_to_build[0]` are list items of
+    the root object, `targets[0].research.background` a plain field of
+    `targets[0].research`."""
     end = len(path)
     while end and isinstance(path[end - 1], int):
         end -= 1
-    return path[: max(0, end - 1)], end < len(path)
+    return path[: max(0, end - 1)], end < len(path) and not long
 
 
 def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Problem]:
@@ -128,8 +134,9 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
         if len(group) < 2 or contains_phrase(context.source_text, group[0][1]):
             continue
         fields = {_leaf(path) for path, _ in group}
-        owners = [_owner(path) for path, _ in group]
-        paired = [(p, t) for p, t in group if owners.count(_owner(p)) > 1]
+        long = min(len(_key(t).split()) for _, t in group) >= MIN_LONG_WORDS
+        owners = [_owner(path, long) for path, _ in group]
+        paired = [(p, t) for p, t in group if owners.count(_owner(p, long)) > 1]
         if len(fields) >= MIN_PASTED_FIELDS:
             pasted = group
         elif paired:

@@ -11,6 +11,8 @@ from typing import Any
 
 from net_skill.eval._text import similarity, words
 from net_skill.names import appears_in
+from net_skill.quality import format_path, strings_in
+from net_skill.skills.networking.checks.people import invented_people
 from net_skill.skills.networking.grounding import named_people
 from net_skill.structured import AnswerCheck, Problem
 from net_skill.text import contains_phrase
@@ -149,6 +151,32 @@ def where_to_build_check(source_text: str) -> AnswerCheck:
     return check
 
 
+def people_are_not_invented(source_text: str) -> AnswerCheck:
+    """No free text names a person the situation (or the contacts) never mentions: the name
+    fields are narrowed to known names, but a small model writes `Mike Brown` into the text."""
+
+    def check(data: Any) -> Sequence[Problem]:
+        problems = []
+        for path, text in strings_in(data):
+            invented = invented_people(text, source_text)
+            if invented:
+                where = format_path(path)
+                problems.append(
+                    Problem(
+                        path,
+                        f"{where}: names {', '.join(invented)}, whom the situation never "
+                        "mentions; never invent people: describe the kind of person instead",
+                        "check",
+                        "invented_person",
+                        "the value named someone the situation never mentions; describe the "
+                        "kind of person instead",
+                    )
+                )
+        return problems
+
+    return check
+
+
 def _fixed(check: AnswerCheck) -> Callable[[str], AnswerCheck]:
     return lambda _source_text: check
 
@@ -160,5 +188,9 @@ STEP_ANSWER_CHECKS: dict[int, tuple[Callable[[str], AnswerCheck], ...]] = {
 """Per step, the checks of its answers, each made for the situation's text."""
 
 
+EVERY_STEP_CHECKS: tuple[Callable[[str], AnswerCheck], ...] = (people_are_not_invented,)
+
+
 def step_answer_checks(number: int, source_text: str) -> tuple[AnswerCheck, ...]:
-    return tuple(make(source_text) for make in STEP_ANSWER_CHECKS.get(number, ()))
+    makers = (*EVERY_STEP_CHECKS, *STEP_ANSWER_CHECKS.get(number, ()))
+    return tuple(make(source_text) for make in makers)
