@@ -100,6 +100,9 @@ class QualityContext:
     example_only: frozenset[str] = field(init=False, repr=False, compare=False)
     """Words of the worked examples' subject that the user's text lacks (`labwa`, `rita`)."""
     example_texts: frozenset[str] = field(init=False, repr=False, compare=False)
+    description_heads: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The first one to three words of each description (`industries`, `level of`): a value
+    that is only that is a fragment of the question, not an answer."""
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -131,6 +134,11 @@ class QualityContext:
         set_(self, "example_counts", seen_in)
         set_(self, "example_texts", frozenset(joined_tokens(echo_tokens(t)) for t in self.examples))
         set_(self, "reference_index", {k: tuple(dict.fromkeys(v)) for k, v in index.items()})
+        heads = set()
+        for text in self.descriptions:
+            words = value_words(text)
+            heads |= {" ".join(words[:n]) for n in range(1, min(3, len(words)) + 1)}
+        set_(self, "description_heads", frozenset(heads))
         self._index_source()
 
     def _index_source(self) -> None:

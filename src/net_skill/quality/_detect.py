@@ -261,6 +261,15 @@ def _bare_name(text: str, context: QualityContext) -> tuple[ProblemKind, str] | 
     return None
 
 
+def _description_head(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
+    """The whole value is the first words of a field's description (`Industries` from
+    "Industries, roles or companies where they are"): a fragment of the question."""
+    head = " ".join(value_words(text))
+    if head and head in context.description_heads and not context.in_source(text.strip()):
+        return "schema_echo", "is the first words of a field's description, not an answer"
+    return None
+
+
 def bare_word(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:
     """The whole value is one lower-case word that is a field name or a fixed value of the
     schema (`description`, `dormant`). Weak evidence alone (`name` and `strength` are real
@@ -403,6 +412,7 @@ _CHECKS: tuple[Check, ...] = (
     _json,
     _cut_off,
     _field_name,
+    _description_head,
     _echo,
     _loop,
     _url,
