@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from net_skill.quality import format_path
 from net_skill.skills.networking.answer_checks import (
     gaps_are_not_contacts,
     people_are_not_invented,
-    research_check,
+    research_says_more_than_the_profile,
+    text_is_not_only_a_name,
     where_to_build_check,
 )
 
@@ -50,7 +52,7 @@ def test_research_that_repeats_the_profile_is_a_problem() -> None:
             }
         ]
     }
-    found = research_check(SITUATION)(data)
+    found = research_says_more_than_the_profile(data)
     assert [p.path for p in found] == [("targets", 0, "research", "background")]
 
 
@@ -63,16 +65,23 @@ def test_code_written_values_are_trusted() -> None:
     assert not owned_by_code(("preparations", 2, "questions", 0), values)
 
 
-def test_research_that_is_only_a_name_is_a_problem() -> None:
+def test_free_text_that_is_only_a_name_is_a_problem() -> None:
     text = "Contacts: Amir Haddad (former manager), Ben Carter (college roommate at CrowdStrike)."
     research = {
         "background": "Ben Carter",
         "common_ground": "Both worked with Ben Carter at CrowdStrike",
         "value_to_offer": "amr haddad",
     }
-    data = {"targets": [{"name": "Amir Haddad", "profile": "CISO at a bank", "research": research}]}
-    found = research_check(text)(data)
-    assert [p.path[-1] for p in found] == ["background", "value_to_offer"]
+    data = {
+        "targets": [{"name": "Amir Haddad", "via": "Ben Carter", "research": research}],
+        "relationships": [{"person": "Ben Carter", "reason_to_reach_out": "Ben Carter"}],
+    }
+    found = text_is_not_only_a_name(text)(data)
+    assert [format_path(p.path) for p in found] == [
+        "targets[0].research.background",
+        "targets[0].research.value_to_offer",
+        "relationships[0].reason_to_reach_out",
+    ]
     assert "is only a person's name" in found[0].message
 
 

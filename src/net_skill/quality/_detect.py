@@ -118,7 +118,8 @@ _TIMESTAMP = re.compile(
 )
 _LIMITS = re.compile(
     r"\b(?:at most|at least|up to|maximum|max\.?)\s+\d+\s+(?:characters|chars|items|words)\b"
-    r"|\b\d+\s+(?:characters|chars)\b|\blist of \d+ to \d+\b",
+    r"|\b\d+\s+(?:characters|chars)\b|\blist of \d+ to \d+\b"
+    r"|^\s*\d+\s+(?:words|items)\s*\.?\s*$",  # the whole value a length: `25 words`
     re.IGNORECASE,
 )
 _CHARACTER_LOOP = re.compile(r"([^\W\d_])\1{5,}")

@@ -67,42 +67,28 @@ def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
     return problems
 
 
-def research_check(source_text: str) -> AnswerCheck:
-    """A target's research says something beyond its own profile line, and is more than a
-    person's name (`Background: Ben Carter`, `Value to offer: amr haddad`)."""
-    people = [p.name.casefold() for p in named_people(source_text)]
-
-    def check(data: Any) -> Sequence[Problem]:
-        problems = []
-        targets = data.get("targets") or [] if isinstance(data, dict) else []
-        for index, target in enumerate(targets):
-            if not isinstance(target, dict) or not isinstance(target.get("research"), dict):
+def research_says_more_than_the_profile(data: Any) -> Sequence[Problem]:
+    """A target's research says something beyond its own profile line."""
+    problems = []
+    targets = data.get("targets") or [] if isinstance(data, dict) else []
+    for index, target in enumerate(targets):
+        if not isinstance(target, dict) or not isinstance(target.get("research"), dict):
+            continue
+        profile = str(target.get("profile") or "")
+        for field, text in target["research"].items():
+            if not isinstance(text, str):
                 continue
-            profile = str(target.get("profile") or "")
-            names = [*people, str(target.get("name") or "").casefold()]
-            for field, text in target["research"].items():
-                if not isinstance(text, str):
-                    continue
-                wrong = (
-                    "repeats the target's profile"
-                    if _near(text, profile)
-                    else "is only a person's name"
-                    if _is_a_name(text, names)
-                    else ""
-                )
-                if wrong:
-                    problems.append(
-                        Problem(
-                            ("targets", index, "research", field),
-                            f"targets[{index}].research.{field} {wrong}; "
-                            f"write the {field.replace('_', ' ')} itself",
-                            "check",
-                            "research_is_profile",
-                        )
+            if _near(text, profile):
+                problems.append(
+                    Problem(
+                        ("targets", index, "research", field),
+                        f"targets[{index}].research.{field} repeats the target's profile; "
+                        f"write the {field.replace('_', ' ')} itself",
+                        "check",
+                        "research_is_profile",
                     )
-        return problems
-
-    return check
+                )
+    return problems
 
 
 NAME_LIKENESS = 0.85
@@ -177,18 +163,51 @@ def people_are_not_invented(source_text: str) -> AnswerCheck:
     return check
 
 
+PERSON_FIELDS = frozenset({"name", "via", "person"})
+"""Fields that hold a person's name (narrowed or validated): the rest is free text."""
+
+
+def text_is_not_only_a_name(source_text: str) -> AnswerCheck:
+    """Free text that is only a person's name (`Background: Ben Carter`, an outreach line
+    `Aisha Rahman`, `Value to offer: amr haddad`) answers nothing."""
+    people = [p.name.casefold() for p in named_people(source_text)]
+
+    def check(data: Any) -> Sequence[Problem]:
+        return [
+            Problem(
+                path,
+                f"{format_path(path)}: {text[:40]!r} is only a person's name; write what the "
+                "field asks for",
+                "check",
+                "only_a_name",
+                "the value was only a person's name; write what the field asks for",
+            )
+            for path, text in strings_in(data)
+            if _leaf(path) not in PERSON_FIELDS and _is_a_name(text, people)
+        ]
+
+    return check
+
+
+def _leaf(path: tuple[str | int, ...]) -> str:
+    return next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+
+
 def _fixed(check: AnswerCheck) -> Callable[[str], AnswerCheck]:
     return lambda _source_text: check
 
 
 STEP_ANSWER_CHECKS: dict[int, tuple[Callable[[str], AnswerCheck], ...]] = {
     2: (_fixed(gaps_are_not_contacts), where_to_build_check),
-    4: (research_check,),
+    4: (_fixed(research_says_more_than_the_profile),),
 }
 """Per step, the checks of its answers, each made for the situation's text."""
 
 
-EVERY_STEP_CHECKS: tuple[Callable[[str], AnswerCheck], ...] = (people_are_not_invented,)
+EVERY_STEP_CHECKS: tuple[Callable[[str], AnswerCheck], ...] = (
+    people_are_not_invented,
+    text_is_not_only_a_name,
+)
 
 
 def step_answer_checks(number: int, source_text: str) -> tuple[AnswerCheck, ...]:
