@@ -146,9 +146,9 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
         else:
             continue
+        same = len({_key(t) for _, t in group}) == 1
         for path, text in pasted:
             others = ", ".join(format_path(p) for p, _ in group if p != path)
-            same = len({_key(t) for _, t in group}) == 1
             reason = (
                 f"is {'also' if same else 'nearly word for word'} the answer of {others}"
                 if len(group) <= 4
@@ -178,7 +178,7 @@ def _copies(values: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
         if first in merged_into:
             continue
         for second in long[index + 1 :]:
-            if second not in merged_into and _near(first, second):
+            if second not in merged_into and _alike(first, second):
                 merged_into[second] = first
                 places[first].extend(places[second])
     return [group for key, group in places.items() if key not in merged_into]
@@ -187,8 +187,13 @@ def _copies(values: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
 def is_copy(first: str, second: str) -> bool:
     """Whether two values are one text as `inspect_output` groups pasted values: the same
     word stems, or long and nearly the same."""
-    a, b = _key(first), _key(second)
-    return a == b or (min(len(a.split()), len(b.split())) >= MIN_NEAR_WORDS and _near(a, b))
+    return _alike(_key(first), _key(second))
+
+
+def _alike(first: str, second: str) -> bool:
+    """Two word-stem keys of one text: equal, or long and nearly the same."""
+    shortest = min(len(first.split()), len(second.split()))
+    return first == second or (shortest >= MIN_NEAR_WORDS and _near(first, second))
 
 
 def _near(first: str, second: str) -> bool:

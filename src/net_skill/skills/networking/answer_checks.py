@@ -76,9 +76,7 @@ def research_says_more_than_the_profile(data: Any) -> Sequence[Problem]:
             continue
         profile = str(target.get("profile") or "")
         for field, text in target["research"].items():
-            if not isinstance(text, str):
-                continue
-            if _near(text, profile):
+            if isinstance(text, str) and _near(text, profile):
                 problems.append(
                     Problem(
                         ("targets", index, "research", field),
