@@ -388,3 +388,31 @@ def test_the_first_of_repeated_items_is_marked_as_the_original() -> None:
     pasted = [p for p in found if p.kind == "pasted"]
     assert {p.path[:2] for p in pasted} == {("targets", 0), ("targets", 1), ("targets", 2)}
     assert {p.path[:2] for p in pasted if p.original} == {("targets", 0)}
+
+
+def test_one_word_given_twice_in_one_list_is_pasted() -> None:
+    """`Where to build: shopify, shopify` (a real plan): a list holding one text twice is junk
+    whatever its length; the first stands."""
+    audit = {"where_to_build": ["shopify", "Product meetups in Leeds", "Shopify."]}
+    found = inspect_output(audit, step_context(2, "I sell on shopify and want a sales job"))
+    assert [(p.path, p.kind, p.original) for p in found] == [
+        (("where_to_build", 0), "pasted", True),
+        (("where_to_build", 2), "pasted", False),
+    ]
+    lists = {"gaps": ["Mentors"], "where_to_build": ["Mentors", "Meetups"]}
+    assert inspect_output(lists, step_context(2, SITUATION)) == []
+
+
+def test_the_networking_checks_hints_copied_into_an_answer_are_echoes() -> None:
+    from net_skill.skills.networking.answer_checks import gaps_are_not_contacts
+
+    contacts = [{"name": "Dana Okafor", "description": "Former manager"}]
+    problems = gaps_are_not_contacts(
+        {"contacts": contacts, "gaps": ["Dana Okafor"], "where_to_build": ["Dana Okafor"]}
+    )
+    assert len(problems) == 2
+    for problem in problems:
+        assert "Dana" not in problem.hint
+        copied = f"Solar projects, {problem.hint.split('; ')[0]}"
+        kinds = {p.kind for p in inspect_text(copied, step_context(2, SITUATION))}
+        assert "instruction_echo" in kinds, problem.hint

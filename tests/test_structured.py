@@ -148,6 +148,71 @@ async def test_a_field_repair_does_not_show_the_rejected_value_again() -> None:
     assert result.value.goal_statement == "Land a first sales job in Leeds"
 
 
+async def test_a_repaired_value_that_copies_the_question_is_left_unanswered() -> None:
+    """SmolLM2 asked to replace a gap wrote the check's own words into it (`..., not a place;
+    write a place to meet people`): a copy of the repair question is no answer."""
+    from net_skill.structured import Problem
+
+    good = GOOD_STEP_OUTPUTS[1]
+    first = {**good, "goal_statement": "job search"}
+    hint = (
+        "the value named a contact, not a place; write a place, event or community to meet people"
+    )
+
+    def fixed_value(data: object) -> list[Problem]:
+        if isinstance(data, dict) and data.get("goal_statement") == "job search":
+            return [Problem(("goal_statement",), "goal_statement: bad", "check", "x", hint)]
+        return []
+
+    echo = (  # a real answer from SmolLM2, for a gap, on a Spanish situation
+        "Soy en la empresa de proyectos de energía solar. Que tienes beneficios para el "
+        "proyecto, not a place; write a place to meet people"
+    )
+    backend = FakeBackend([first, {"goal_statement": echo}])
+    result = await complete_structured(
+        backend,
+        system="S",
+        prompt="P",
+        output_type=Purpose,
+        tag="step-1",
+        checks=[fixed_value],
+        repair="fields",
+        max_reasks=2,
+        on_exhausted="degrade",
+    )
+    assert result.unanswered == ["goal_statement"] and not result.value.goal_statement
+    assert len(backend.calls) == 2  # given up: a value asked for twice is not asked again
+    error = result.attempts[-1].error or ""
+    assert "copies the words of the question" in error
+
+
+async def test_a_repaired_value_may_share_a_few_words_with_the_question() -> None:
+    from net_skill.structured import Problem
+
+    good = GOOD_STEP_OUTPUTS[1]
+    first = {**good, "goal_statement": "job search"}
+    hint = "the value was a fixed value of the schema; write the goal itself"
+
+    def fixed_value(data: object) -> list[Problem]:
+        if isinstance(data, dict) and data.get("goal_statement") == "job search":
+            return [Problem(("goal_statement",), "goal_statement: bad", "check", "x", hint)]
+        return []
+
+    answer = "Write the goal of a first sales job in Leeds"  # "write the goal" is 3 words
+    backend = FakeBackend([first, {"goal_statement": answer}])
+    result = await complete_structured(
+        backend,
+        system="S",
+        prompt="P",
+        output_type=Purpose,
+        tag="step-1",
+        checks=[fixed_value],
+        repair="fields",
+        on_exhausted="degrade",
+    )
+    assert result.value.goal_statement == answer and not result.unanswered
+
+
 async def test_a_field_repair_rewrites_the_copies_and_leaves_the_first_alone() -> None:
     from net_skill.structured import Problem
 
@@ -189,3 +254,35 @@ async def test_a_field_repair_rewrites_the_copies_and_leaves_the_first_alone() -
         f"Real {i}" for i in range(1, len(offers))
     ]
     assert result.unanswered == []
+
+
+async def test_copies_left_unrepaired_are_emptied_and_the_first_stands() -> None:
+    from net_skill.structured import Problem
+
+    good = GOOD_STEP_OUTPUTS[3]
+    offers = [dict(good["offers"][0]) for _ in good["offers"]]
+
+    def duplicates(data: object) -> list[Problem]:
+        found = data["offers"] if isinstance(data, dict) else []
+        details = [o.get("detail") for o in found]
+        return [
+            Problem(("offers", i, "detail"), "repeats", "check", "pasted", "", i == 0)
+            for i, detail in enumerate(details)
+            if details.count(detail) > 1 and detail
+        ]
+
+    backend = FakeBackend([{**good, "offers": offers}, {}])  # the repair answers nothing
+    result = await complete_structured(
+        backend,
+        system="S",
+        prompt="P",
+        output_type=ValueOffer,
+        tag="step-3",
+        checks=[duplicates],
+        repair="fields",
+        max_reasks=1,
+        on_exhausted="degrade",
+    )
+    assert result.value.offers[0].detail == good["offers"][0]["detail"]
+    copies = [f"offers[{i}].detail" for i in range(1, len(offers))]
+    assert result.unanswered == copies

@@ -51,6 +51,9 @@ def inspect_output(
     problems.extend(
         _duplicate_items(kept, {p.path for p in problems if p.kind == "pasted"}, context)
     )
+    problems.extend(
+        _repeated_items(kept, {p.path for p in problems if p.kind == "pasted"}, context)
+    )
     return problems
 
 
@@ -101,6 +104,29 @@ def _duplicate_items(
                     reason = f"repeats {others} word for word"
                     found = problem(path, "pasted", reason, text, context)
                     problems.append(replace(found, original=item == copies[0]))
+    return problems
+
+
+def _repeated_items(
+    values: list[tuple[Path, str]], done: set[Path], context: QualityContext
+) -> list[Problem]:
+    """One list of strings holding one text twice, of any length (`shopify, shopify`): a reader
+    sees the same item twice, whoever wrote the word first."""
+    lists: dict[tuple[Path, str], list[Path]] = defaultdict(list)
+    for path, text in values:
+        key = _key(text)
+        if path and isinstance(path[-1], int) and key:
+            lists[(path[:-1], key)].append(path)
+    texts = dict(values)
+    problems: list[Problem] = []
+    for copies in lists.values():
+        if len(copies) < 2 or any(path in done for path in copies):
+            continue
+        text = texts[copies[0]]
+        for path in copies:
+            others = ", ".join(format_path(c) for c in copies if c != path)
+            found = problem(path, "pasted", f"is also the item {others}", text, context)
+            problems.append(replace(found, original=path == copies[0]))
     return problems
 
 

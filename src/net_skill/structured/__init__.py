@@ -48,6 +48,7 @@ from net_skill.structured.answers import (
     inspect_text,
     validate_model,
 )
+from net_skill.structured.echo import question_echoes, question_runs
 from net_skill.structured.paths import JsonPath, has_path, set_at, show_path, sub_schema
 from net_skill.structured.repair import (
     degrade,
@@ -347,9 +348,11 @@ def _settle(call: _Call[T], inspection: Inspection[T], *, degrading: bool) -> tu
     blanked: list[JsonPath] = []
     if degrading:
         data = inspection.data if isinstance(inspection.data, dict) else {}
+        # The first of several copies stands once its copies are left out.
+        failing = [p for p in inspection.problems if not p.original] or inspection.problems
         value, blanked = degrade(
             call.prepare(data),
-            [p.path for p in inspection.problems],
+            [p.path for p in failing],
             call.output_type,
             call.context,
         )
@@ -445,7 +448,15 @@ async def _repair_fields(call: _Call[T], current: _Candidate[T], reask: int) -> 
     except json.JSONDecodeError:
         answer = None
     merged = merge_repair(data, answer, targets, call.schema)
-    candidate = _Candidate(json.dumps(merged, ensure_ascii=False), call.inspect_data(merged))
+    inspection = call.inspect_data(merged)
+    # The question's words are known here only: a value copying them is no answer.
+    runs = question_runs(
+        [render("repair.j2", problems=[], keys=[]), *(s["message"] for s in shown)]
+    )
+    found = {p.path for p in inspection.problems}
+    echoes = [p for p in question_echoes(merged, targets, runs) if p.path not in found]
+    inspection.problems += echoes
+    candidate = _Candidate(json.dumps(merged, ensure_ascii=False), inspection)
     call.judged(candidate.inspection)
     still = {p.path for p in candidate.inspection.problems}
     call.given_up |= {path for path in targets if path in still}  # asked again: stop there

@@ -29,13 +29,17 @@ def _near(first: str, second: str) -> bool:
 _NOT_A_CONTACT = {
     "gaps": (
         "describes a contact the person already has",
+        "the value described a contact the person already has",
         "a kind of person the network is missing",
     ),
     "where_to_build": (
         "names a contact, not a place",
+        "the value named a contact, not a place",
         "a place, event or community to meet people",
     ),
 }
+"""Per field: what is wrong (in the message, after the value; in the hint, without it) and
+what is wanted."""
 
 
 def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
@@ -49,7 +53,7 @@ def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
     ]
     names = [str(c.get("name")) for c in contacts if isinstance(c, dict) and c.get("name")]
     problems = []
-    for field, (wrong, wanted) in _NOT_A_CONTACT.items():
+    for field, (wrong, hint, wanted) in _NOT_A_CONTACT.items():
         for index, text in enumerate(data.get(field) or [] if isinstance(data, dict) else []):
             if not isinstance(text, str):
                 continue
@@ -62,6 +66,7 @@ def gaps_are_not_contacts(data: Any) -> Sequence[Problem]:
                         f"{field}[{index}]: {text[:60]!r} {wrong}; write {wanted}",
                         "check",
                         "gap_is_contact",
+                        f"{hint}; write {wanted}",
                     )
                 )
     return problems
@@ -84,6 +89,8 @@ def research_says_more_than_the_profile(data: Any) -> Sequence[Problem]:
                         f"write the {field.replace('_', ' ')} itself",
                         "check",
                         "research_is_profile",
+                        f"the value repeated the target's profile; write the "
+                        f"{field.replace('_', ' ')} itself",
                     )
                 )
     return problems
@@ -128,6 +135,8 @@ def where_to_build_check(source_text: str) -> AnswerCheck:
                         "mentions; say what kind of place, event or community",
                         "check",
                         "invented_place",
+                        "the value named a place the situation never mentions; say what kind "
+                        "of place, event or community",
                     )
                 )
         return problems
