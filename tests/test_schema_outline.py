@@ -16,6 +16,7 @@ def _schema(first: int, second: int) -> dict[str, object]:
             },
             "level": {"type": "integer", "minimum": 1, "maximum": 3},
         },
+        "required": ["goal", "steps", "level"],
     }
 
 
