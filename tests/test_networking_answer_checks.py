@@ -7,6 +7,7 @@ from net_skill.skills.networking.answer_checks import (
     gaps_are_not_contacts,
     people_are_not_invented,
     research_says_more_than_the_profile,
+    statements_are_not_questions,
     text_is_not_only_a_name,
     where_to_build_check,
 )
@@ -101,3 +102,24 @@ def test_a_person_the_situation_never_names_is_a_problem_in_any_free_text() -> N
     ]
     assert "names Mike Brown, whom the situation never mentions" in found[0].message
     assert "Mike Brown" not in found[0].hint
+
+
+def test_a_statement_field_answered_with_a_question_is_a_problem() -> None:
+    """Real values: `Value proposition: What value can I offer to you?`, a why-you line that is
+    one question; a question among statements, or in the fields that ask, is fine."""
+    data = {
+        "value_proposition": "What value can I offer to you?",
+        "messages": [
+            {
+                "why_you": "I'm looking for a business plan, how do you make money?",
+                "ask": "Could we talk for 15 minutes next week?",
+                "thank_you_note": "Thanks for your time. How can I help you in return?",
+            }
+        ],
+        "preparations": [{"questions": ["What does a typical week look like?"]}],
+        "superpower": "Teaching: I explain hard ideas simply.",
+        "description": "佐藤さんは元同僚です。今は何をしていますか？",
+    }
+    found = statements_are_not_questions(SITUATION)(data)
+    assert [format_path(p.path) for p in found] == ["value_proposition", "messages[0].why_you"]
+    assert all("value can I" not in p.hint for p in found)

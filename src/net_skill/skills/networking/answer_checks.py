@@ -196,6 +196,43 @@ def text_is_not_only_a_name(source_text: str) -> AnswerCheck:
     return check
 
 
+_STATEMENT_FIELD_TEXT = """
+    goal_statement kind_of_person where seniority description relevance gaps where_to_build
+    superpower value_proposition profile background common_ground value_to_offer why_you
+    who_i_am tell_me_about_yourself thank_you_note reason_to_reach_out habits why_them timing
+"""
+STATEMENT_FIELDS = frozenset(_STATEMENT_FIELD_TEXT.split())
+"""Fields that state something: a value made only of questions there (`Value proposition: What
+value can I offer to you?`) restates the field instead of answering it. Questions, asks,
+messages and what to learn may rightly be questions."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+
+
+def _only_questions(text: str) -> bool:
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    return bool(sentences) and all(s.rstrip().endswith(("?", "？")) for s in sentences)
+
+
+def statements_are_not_questions(_source_text: str) -> AnswerCheck:
+    """A value of a `STATEMENT_FIELDS` field that is only questions."""
+
+    def check(data: Any) -> Sequence[Problem]:
+        return [
+            Problem(
+                path,
+                f"{format_path(path)}: {text[:40]!r} is a question; say it as a statement",
+                "check",
+                "question_not_statement",
+                "the value was a question; write what the field asks for as a statement",
+            )
+            for path, text in strings_in(data)
+            if _leaf(path) in STATEMENT_FIELDS and _only_questions(text)
+        ]
+
+    return check
+
+
 def _leaf(path: tuple[str | int, ...]) -> str:
     return next((str(p) for p in reversed(path) if isinstance(p, str)), "")
 
@@ -214,6 +251,7 @@ STEP_ANSWER_CHECKS: dict[int, tuple[Callable[[str], AnswerCheck], ...]] = {
 EVERY_STEP_CHECKS: tuple[Callable[[str], AnswerCheck], ...] = (
     people_are_not_invented,
     text_is_not_only_a_name,
+    statements_are_not_questions,
 )
 
 
