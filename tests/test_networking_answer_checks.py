@@ -123,3 +123,28 @@ def test_a_statement_field_answered_with_a_question_is_a_problem() -> None:
     found = statements_are_not_questions(SITUATION)(data)
     assert [format_path(p.path) for p in found] == ["value_proposition", "messages[0].why_you"]
     assert all("value can I" not in p.hint for p in found)
+
+
+def test_a_lone_first_name_the_situation_never_names_is_a_problem() -> None:
+    check = people_are_not_invented(SITUATION)
+    data = {
+        "messages": [{"why_you": "Mike (warm path)", "who_i_am": "Priya suggested I write."}],
+        "targets": [
+            {
+                "research": {
+                    "common_ground": "Brian",
+                    "value_to_offer": "Sophia",
+                    "background": "UX researcher at Shopify in Sydney; Python and SQL",
+                }
+            }
+        ],
+    }
+    found = check(data)
+    assert [format_path(p.path) for p in found] == [
+        "messages[0].why_you",
+        "targets[0].research.common_ground",
+        "targets[0].research.value_to_offer",
+    ]
+    assert "names Mike, whom the situation never mentions" in found[0].message
+    named = people_are_not_invented(f"{SITUATION} My friend Brian Cole is a designer.")
+    assert named({"common_ground": "Brian"}) == []

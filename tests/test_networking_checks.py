@@ -13,13 +13,14 @@ from net_skill.eval.scoring import parse_plan, score_plan_sync
 from net_skill.loader import load_bundled_skill
 from net_skill.skills.networking import NetworkingPlan
 from net_skill.skills.networking.checks import CHECKS, NETWORKING_CRITERIA, rank_step, step_checks
-from net_skill.skills.networking.checks.people import invented_people
+from net_skill.skills.networking.checks.people import invented_people, lone_given_names
 from net_skill.skills.networking.checks.phrases import (
     asks_instead_of_offers,
     gap_denies_itself,
     stated_follow_ups,
     stated_thank_you_delays,
 )
+from net_skill.skills.networking.given_names import given_names, is_given_name
 from net_skill.skills.networking.models import NETWORKING_STEP_MODELS
 from tests.labeled_plans import CRITERION_IDS, labeled_document
 from tests.labeled_plans import setter as _set
@@ -160,6 +161,113 @@ def test_names_in_languages_without_spaces_or_with_capitalised_nouns() -> None:
     assert invented_people("Mein Kollege Lukas Brandt hat mir Ihren Namen genannt.", de) == [
         "Lukas Brandt"
     ]
+    assert invented_people("Mein Kollege Lukas hat mir Ihren Namen genannt.", de) == ["Lukas"]
+    assert invented_people("Hallo Lukas, ich bin neu in der Batteriebranche.", de) == []  # no cue
+
+
+# --- lone first names --------------------------------------------------------------------------
+
+KNOWN = "My former colleague Priya Nair works at Shopify in Toronto."
+
+
+@pytest.mark.parametrize(
+    ("text", "invented"),
+    [
+        ("Mike (warm path)", ["Mike"]),
+        ("Brian", ["Brian"]),
+        ("Common ground: Brian", ["Brian"]),
+        ("Value to offer: Sophia", ["Sophia"]),
+        ('common_ground: "Ava"', ["Ava"]),
+        ("Hey Mike, great to meet you at the meetup.", ["Mike"]),  # a greeting joins nothing
+        ("Talk to Mike and Priya about Shopify.", ["Mike"]),
+        ("Ask Priya first, then Sarah's team.", ["Sarah"]),
+        ("Dr. Ahmed runs the clinic.", ["Ahmed"]),
+        ("Mike Brown first, then Mike again.", ["Mike Brown"]),  # one person, reported once
+        ("Zoë from the meetup (warm path)", ["Zoë"]),
+        ("Hablé con Carlos sobre el puesto.", ["Carlos"]),
+        ("Conheci a Mariana num evento.", ["Mariana"]),
+    ],
+)
+def test_a_lone_first_name_the_situation_never_mentions_is_invented(
+    text: str, invented: list[str]
+) -> None:
+    assert invented_people(text, KNOWN) == invented
+
+
+def test_a_lone_first_name_the_situation_names_is_known() -> None:
+    known = "My friend Brian Cole runs design at Shopify; my cousin Dana's startup is hiring."
+    assert invented_people("Brian (warm path)", known) == []
+    assert invented_people("Common ground: Brian", known) == []
+    assert invented_people("Hey Brian, congrats on the launch!", known) == []
+    assert invented_people("Ask Dana about the startup.", known) == []  # "Dana's" names Dana
+    assert invented_people("Brian, then Sophia", known) == ["Sophia"]
+    assert invented_people("Hey Priya, thanks!", "I'm Priya, a maths teacher.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shopify",
+        "Sydney",
+        "Healthcare",
+        "Python",
+        "Toronto",
+        "Google",
+        "March",
+        "Will reach out next week.",
+        "May I ask about your move?",
+        "Mark the date: June 3.",
+        "Grant writing for nonprofits",
+        "Frank feedback on my portfolio",
+        "Drew on nine years of teaching.",
+        "Angel investors in Austin",
+        "Chase referrals? No: one follow-up.",
+        "Hope to learn how you moved into UX.",
+        "Summer internships at Shopify",
+        "Junior UX researchers, Toronto",
+        "Foster ties with alumni in Paris",
+        "Julia, Ruby and Python for data work",
+        "Claude or ChatGPT for drafts",
+        "Tue/Thu afternoons work.",
+        "St. Louis meetup",
+        "Victoria, BC",
+        "Georgia Tech alumni",
+        "German-speaking teams",
+        "Christian nonprofits",
+        "Dean of students",
+        "King's College London",
+        "Esta semana, una llamada corta.",
+        "Ella trabaja en Madrid.",
+        "Vera Wang",  # a longer name, read by named_people: not a lone first name
+    ],
+)
+def test_single_words_that_are_no_person_are_not_invented_people(text: str) -> None:
+    known = KNOWN + " Vera Wang"
+    assert invented_people(text, known) == [], text
+
+
+def test_lone_given_names_reads_words_that_stand_alone() -> None:
+    assert lone_given_names("Mike (warm path); Brian Cole; Hey Sophia; St. Paul") == [
+        "Mike",
+        "Sophia",
+    ]
+
+
+PRUNED = """
+    will may june april august grant mark bill rose max sydney victoria austin paris florence
+    china india georgia chase hunter summer joy faith hope page lane dean major king young long
+    drew frank foster angel junior julia ruby claude thu
+"""
+
+
+def test_the_lexicon_leaves_out_names_that_are_words_places_or_products() -> None:
+    names = given_names()
+    assert 3000 < len(names) < 10000
+    assert all(n.isascii() and n.islower() and n.isalpha() for n in names)
+    for name in ["mike", "brian", "sophia", "ava", "priya", "carlos", "lukas", "ahmed"]:
+        assert is_given_name(name), name
+    assert is_given_name("José") and is_given_name("ZOË")
+    assert [w for w in PRUNED.split() if is_given_name(w)] == []
 
 
 # --- the checks on plans -----------------------------------------------------------------------
@@ -236,6 +344,12 @@ FLAWS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
         _set("asks.if_they_say_no", "If no reply, chase every 3 days until they respond."),
     ),
     ("tracked_people_known", _set("maintenance.relationships.0.person", "Emma Lindqvist")),
+    # a lone invented first name fails the same criteria
+    ("audit_names_known", _set("audit.contacts.1.relevance", "Brian (warm path)")),
+    ("target_names_known", _set("targets.targets.1.research.common_ground", "Brian")),
+    ("outreach_names_known", _set("outreach.messages.1.why_you", "Mike suggested I write.")),
+    ("asks_people_known", _set("asks.asks.0.why_them", "Value to offer: Sophia")),
+    ("tracked_people_known", _set("maintenance.relationships.1.person", "Ava")),
     (
         "maintenance_quality",
         _set("maintenance.tracking_fields", ["reason_to_reach_out", "tracking_fields", "person"]),

@@ -195,12 +195,15 @@ def outreach_lines_distinct(plan: NetworkingPlan) -> CheckOutcome:
 def outreach_names_known(plan: NetworkingPlan) -> CheckOutcome:
     """Everyone a message names (a mutual contact, a colleague) is in the situation or a
     target's profile: a message must not invent the people it leans on."""
+    targets = [t.name for t in plan.targets.targets if t.name]
     return people_outcome(
         (
             (f"message to target {m.target}", f"{m.text}\n{m.follow_up_message}")
             for m in plan.outreach.messages
         ),
-        known_text(plan),
+        # a message greets its target ("Sarah, your work on..."): an invented target is the
+        # business of `target_names_known`, not a second invention of the message
+        "\n".join([known_text(plan), *targets]),
         nobody=f"the {len(plan.outreach.messages)} messages name nobody outside the situation",
         what="people named in messages",
     )

@@ -7,6 +7,10 @@ two or three title-case words that are not an organisation, a word after a relat
 Chinese or Japanese name next to an honorific) finds candidates; a candidate is invented when
 a word of it that is not the first of its sentence (a greeting: "Hey James") does not occur in
 the situation or in the plan's target profiles (`names.appears_in`, any language).
+
+A single first name is a candidate too when it stands alone (`Mike (warm path)`, `Common
+ground: Brian`, "Hey Mike"): one capitalised word is a name only by the given-name lexicon
+(`given_names`), which leaves out the names that are also words, places or products.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterable
 from net_skill.eval._text import GENERIC_WORDS, ROLE_WORDS, STOPWORDS, VAGUE_WORDS
 from net_skill.eval.checks import CheckOutcome, outcome_of, vacuous
 from net_skill.names import appears_in, candidate_names
+from net_skill.skills.networking.given_names import is_given_name
 from net_skill.skills.networking.grounding import named_people
 from net_skill.skills.networking.plan import NetworkingPlan
 from net_skill.text import fold, phrase_segments
@@ -37,6 +42,7 @@ __all__ = [
     "known_outcome",
     "known_people",
     "known_text",
+    "lone_given_names",
     "name_items",
     "people_items",
     "people_outcome",
@@ -61,8 +67,11 @@ def known_text(plan: NetworkingPlan) -> str:
 
 
 def invented_people(text: str, known: str) -> list[str]:
-    """The people `text` names who are not in `known`, in order of appearance."""
+    """The people `text` names who are not in `known`, in order of appearance: names of two or
+    more words, and lone first names (`lone_given_names`)."""
     invented: list[str] = []
+    if _POSSESSIVE.search(known):  # "Dana's company" names Dana
+        known = f"{known}\n{_POSSESSIVE.sub('', known)}"
     german = _is_german(text) or _is_german(known)
     for candidate in _candidates(text):
         name = _name_part(candidate)
@@ -75,7 +84,67 @@ def invented_people(text: str, known: str) -> list[str]:
         if not unknown or (unknown == parts[:1] and _opens_sentence(name, text)):
             continue
         invented.append(name)
-    return invented
+    taken = {word for name in invented for word in name.split()}
+    for name in lone_given_names(text):
+        if name in taken or appears_in(name, known):
+            continue
+        if german and not _GERMAN_CUE.search(_before(text, name)):
+            continue
+        invented.append(name)
+    return sorted(invented, key=lambda name: _first_at(name, text))
+
+
+def lone_given_names(text: str) -> list[str]:
+    """The first names that stand alone in `text`, in order: a title-case word of the lexicon
+    whose neighbours are not name words too (a longer name is `named_people`'s to read).
+
+    The whole value (`Brian`), a value's first word before punctuation (`Mike (warm path)`),
+    a word after a greeting or a colon (`Hey Mike`, `Common ground: Sophia`) all count: a word
+    of the lexicon is a person wherever it stands, since its lookalike words were pruned.
+    """
+    words = list(_WORD.finditer(text))
+    found: list[str] = []
+    for index, match in enumerate(words):
+        word = _POSSESSIVE.sub("", match.group()).rstrip("'’-")
+        if word in found or not _is_lone_candidate(word):
+            continue
+        # a German relation noun ("Kollege Lukas") is capitalised but no part of the name
+        cued = _GERMAN_CUE.search(text[max(0, match.start() - 40) : match.start()])
+        after_name = not cued and _joined(words, index - 1, index, text)
+        if after_name or _joined(words, index, index + 1, text):
+            continue
+        found.append(word)
+    return found
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_PLACE_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft"})
+"""Abbreviations that begin a place's name ("St. Louis", "Mt. Hood"), not a sentence."""
+
+
+def _is_lone_candidate(word: str) -> bool:
+    title_case = word[:1].isupper() and word[1:].islower()
+    return title_case and _could_be_name(word) and is_given_name(word)
+
+
+def _joined(words: list[re.Match[str]], left: int, right: int, text: str) -> bool:
+    """True when the words at `left` and `right` belong to one name: both capitalised name
+    words with only spaces between ("Brian Cole", "Ask Mike"), or a place abbreviation and
+    the next word ("St. Paul"). A greeting, a title or a stopword joins nothing ("Hey Mike")."""
+    if left < 0 or right >= len(words):
+        return False
+    first, second = words[left].group(), words[right].group()
+    gap = text[words[left].end() : words[right].start()]
+    if gap.strip(" \t") == "." and fold(first) in _PLACE_ABBREVIATIONS:
+        return True
+    both_names = all(w[:1].isupper() and _could_be_name(w) for w in (first, second))
+    return both_names and bool(gap) and not gap.strip(" \t")
+
+
+def _first_at(name: str, text: str) -> int:
+    at = text.find(name)
+    return at if at >= 0 else len(text)
 
 
 def _candidates(text: str) -> list[str]:
