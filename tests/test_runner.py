@@ -416,6 +416,10 @@ def test_step_schemas_narrow_names_and_target_numbers() -> None:
     assert name["anyOf"][0]["enum"] == ["Ana Lima"]  # people only: no company names
     interviews = step_schema(Interviews, context)
     assert interviews["$defs"]["InterviewPrep"]["properties"]["target"]["enum"] == [1, 2]
+    # one preparation per target is kept, so no more are asked for
+    assert interviews["properties"]["preparations"]["maxItems"] == 2
+    one = step_schema(Interviews, {**context, "target_count": 1})
+    assert one["properties"]["preparations"]["maxItems"] == 1
     # the model's own schema is untouched
     assert (
         "enum"

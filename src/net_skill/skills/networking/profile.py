@@ -287,6 +287,7 @@ def _narrowed(
     narrowed = constrain_name_fields(schema_of(output_type), list(names), NAME_FIELDS)
     if target_count is not None:
         _constrain_target_numbers(narrowed, target_count)
+        _one_item_per_target(narrowed, target_count)
     if people:
         _constrain_strings(narrowed, PARTY_FIELDS, list(people))
     return narrowed
@@ -309,6 +310,22 @@ def _constrain_strings(node: Any, fields: frozenset[str], allowed: list[str]) ->
     elif isinstance(node, list):
         for value in node:
             _constrain_strings(value, fields, allowed)
+
+
+def _one_item_per_target(schema: dict[str, Any], count: int) -> None:
+    """Cap the lists whose items are each for one target (messages, preparations) at the
+    number of targets, in place: code keeps one item per target, so a second item for the one
+    target is tokens written for nothing."""
+    defs = schema.get("$defs", {})
+    for prop in schema.get("properties", {}).values():
+        if not isinstance(prop, dict) or prop.get("type") != "array":
+            continue
+        items = prop.get("items", {})
+        if "$ref" in items:
+            items = defs.get(str(items["$ref"]).rsplit("/", 1)[-1], {})
+        if "target" in items.get("properties", {}):
+            bound = max(count, 1, int(prop.get("minItems", 0)))
+            prop["maxItems"] = min(int(prop.get("maxItems", bound)), bound)
 
 
 def _constrain_target_numbers(node: Any, count: int) -> None:
