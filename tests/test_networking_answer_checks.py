@@ -6,6 +6,7 @@ from net_skill.quality import format_path
 from net_skill.skills.networking.answer_checks import (
     gaps_are_not_contacts,
     people_are_not_invented,
+    prose_is_not_one_word,
     research_says_more_than_the_profile,
     statements_are_not_questions,
     text_is_not_only_a_name,
@@ -148,3 +149,16 @@ def test_a_lone_first_name_the_situation_never_names_is_a_problem() -> None:
     assert "names Mike, whom the situation never mentions" in found[0].message
     named = people_are_not_invented(f"{SITUATION} My friend Brian Cole is a designer.")
     assert named({"common_ground": "Brian"}) == []
+
+
+def test_a_field_one_word_cannot_answer_is_a_problem() -> None:
+    """Real values: `Relevance: kiddie`, `Information: careersaving`; a kind, a seniority or a
+    place may be one word, and a sentence in any script is not one word."""
+    data = {
+        "needs": [{"kind": "information", "detail": "careersaving"}],
+        "who_can_help": [{"kind_of_person": "Mentors", "where": "Fintech", "seniority": "Senior"}],
+        "contacts": [{"relevance": "kiddie", "description": "Colleague"}],
+        "messages": [{"why_you": "佐藤さんは元同僚です。", "ask": "Coffee next week?"}],
+    }
+    found = prose_is_not_one_word(SITUATION)(data)
+    assert [format_path(p.path) for p in found] == ["needs[0].detail", "contacts[0].relevance"]

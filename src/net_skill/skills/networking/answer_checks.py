@@ -233,6 +233,37 @@ def statements_are_not_questions(_source_text: str) -> AnswerCheck:
     return check
 
 
+_PROSE_FIELD_TEXT = """
+    goal_statement detail relevance superpower value_proposition background common_ground
+    value_to_offer why_you who_i_am ask make_it_easy follow_up_message hope_to_learn
+    tell_me_about_yourself questions thank_you_note reason_to_reach_out why_them message
+    if_they_say_no
+"""
+PROSE_FIELDS = frozenset(_PROSE_FIELD_TEXT.split())
+"""Fields one word cannot answer (`Relevance: kiddie`, `Information: careersaving`): they ask
+what exactly is needed, how someone relates to the goal, a line of a message. A kind, a
+seniority or a place may rightly be one word (`Senior`, `Fintech`)."""
+
+
+def prose_is_not_one_word(_source_text: str) -> AnswerCheck:
+    """A value of a `PROSE_FIELDS` field that is a single word."""
+
+    def check(data: Any) -> Sequence[Problem]:
+        return [
+            Problem(
+                path,
+                f"{format_path(path)}: {text[:40]!r} is one word; write a phrase that says it",
+                "check",
+                "one_word",
+                "the value was one word; write a phrase that says what the field asks",
+            )
+            for path, text in strings_in(data)
+            if _leaf(path) in PROSE_FIELDS and len(words(text, digits=True)) == 1
+        ]
+
+    return check
+
+
 def _leaf(path: tuple[str | int, ...]) -> str:
     return next((str(p) for p in reversed(path) if isinstance(p, str)), "")
 
@@ -252,6 +283,7 @@ EVERY_STEP_CHECKS: tuple[Callable[[str], AnswerCheck], ...] = (
     people_are_not_invented,
     text_is_not_only_a_name,
     statements_are_not_questions,
+    prose_is_not_one_word,
 )
 
 
