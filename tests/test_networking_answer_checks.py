@@ -7,6 +7,7 @@ from net_skill.skills.networking.answer_checks import (
     gaps_are_not_contacts,
     people_are_not_invented,
     prose_is_not_one_word,
+    questions_are_questions,
     research_says_more_than_the_profile,
     statements_are_not_questions,
     text_is_not_only_a_name,
@@ -162,3 +163,15 @@ def test_a_field_one_word_cannot_answer_is_a_problem() -> None:
     }
     found = prose_is_not_one_word(SITUATION)(data)
     assert [format_path(p.path) for p in found] == ["needs[0].detail", "contacts[0].relevance"]
+
+
+def test_an_interview_question_that_asks_nothing_is_a_problem() -> None:
+    questions = [
+        "the interview was a success. thank you for your time.",  # a real one
+        "What does a typical week look like?",
+        "¿Cómo empezaste en energía solar?",
+        "どうやってUXに移りましたか",
+        "你是怎么开始做产品的呢",
+    ]
+    found = questions_are_questions(SITUATION)({"preparations": [{"questions": questions}]})
+    assert [format_path(p.path) for p in found] == ["preparations[0].questions[0]"]

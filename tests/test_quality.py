@@ -416,3 +416,11 @@ def test_the_networking_checks_hints_copied_into_an_answer_are_echoes() -> None:
         copied = f"Solar projects, {problem.hint.split('; ')[0]}"
         kinds = {p.kind for p in inspect_text(copied, step_context(2, SITUATION))}
         assert "instruction_echo" in kinds, problem.hint
+
+
+def test_a_number_is_the_users_only_when_they_wrote_it_whole() -> None:
+    """`Seniority: 20` (a real value) when the situation says only `RSA 2023`."""
+    context = step_context(1, "Julia Novak (met at RSA 2023, weak). Budget $1,200; 3.5 years.")
+    assert [p.kind for p in inspect_text("20", context)] == ["no_letters"]
+    for given in ("2023", "1,200", "$1,200", "3.5"):
+        assert inspect_text(given, context) == [], given

@@ -140,10 +140,12 @@ _WORDS = [
 ]
 
 
-def _filler(number: int) -> str:
-    """Texts that differ in words, not only in a number (word checks ignore digits)."""
+def _filler(number: int, field: str = "") -> str:
+    """Texts that differ in words, not only in a number (word checks ignore digits); a
+    question where the field holds questions (checks may ask that a question asks)."""
     first, second = _WORDS[number % len(_WORDS)], _WORDS[(number // len(_WORDS)) % len(_WORDS)]
-    return _FILLER.format(word=f"{first} {second}")
+    text = _FILLER.format(word=f"{first} {second}")
+    return text[:-1] + "?" if "question" in field else text
 
 
 def minimal_instance(schema: Mapping[str, Any]) -> Any:
@@ -158,9 +160,11 @@ def minimal_instance(schema: Mapping[str, Any]) -> Any:
     return _instance(schema, defs, itertools.count(1))
 
 
-def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any], counter: Iterator[int]) -> Any:
+def _instance(
+    schema: Mapping[str, Any], defs: Mapping[str, Any], counter: Iterator[int], field: str = ""
+) -> Any:
     if "$ref" in schema:
-        return _instance(defs[schema["$ref"].rsplit("/", 1)[-1]], defs, counter)
+        return _instance(defs[schema["$ref"].rsplit("/", 1)[-1]], defs, counter, field)
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
@@ -172,20 +176,20 @@ def _instance(schema: Mapping[str, Any], defs: Mapping[str, Any], counter: Itera
             if key != "allOf" and any(o.get("type") == "null" for o in schema[key]):
                 return None  # the smallest value; also keeps optional names unset (never invented)
             options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
-            return _instance(options[0], defs, counter)
+            return _instance(options[0], defs, counter, field)
     kind = schema.get("type", "object")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if kind == "object":
         props: Mapping[str, Any] = schema.get("properties", {})
-        return {name: _instance(sub, defs, counter) for name, sub in props.items()}
+        return {name: _instance(sub, defs, counter, name) for name, sub in props.items()}
     if kind == "array":
         count = max(int(schema.get("minItems", 1)), 1)
         count = min(count, int(schema.get("maxItems", count)))
-        return [_instance(schema.get("items", {}), defs, counter) for _ in range(count)]
+        return [_instance(schema.get("items", {}), defs, counter, field) for _ in range(count)]
     if kind == "string":
         low = int(schema.get("minLength", 0))
-        filler = _filler(next(counter))
+        filler = _filler(next(counter), field)
         high = int(schema.get("maxLength", len(filler)))
         return (filler * (1 + low // len(filler)))[: max(low, min(high, len(filler)))]
     if kind == "integer":

@@ -184,9 +184,16 @@ def _no_letters(text: str, context: QualityContext) -> tuple[ProblemKind, str] |
         return "schema_echo", f"copies a list size from the answer's outline ({stripped})"
     if any(c.isalpha() for c in text):
         return None
-    if not (any(c.isdigit() for c in text) and context.in_source(text)):  # a number they gave
+    if not (any(c.isdigit() for c in text) and _number_in_source(text, context)):
         return "no_letters", "has no words in it"
     return None
+
+
+def _number_in_source(text: str, context: QualityContext) -> bool:
+    """A number the user gave, whole (`20` is not in `RSA 2023`)."""
+    folded = fold(text).strip()
+    pattern = rf"(?<![\d.,]){re.escape(folded)}(?![\d]|[.,]\d)"
+    return bool(folded) and re.search(pattern, context.source_folded) is not None
 
 
 def _first_foreign(pattern: re.Pattern[str], text: str, context: QualityContext) -> str | None:

@@ -264,6 +264,29 @@ def prose_is_not_one_word(_source_text: str) -> AnswerCheck:
     return check
 
 
+_QUESTION = re.compile(r"[?？]|[か吗呢][。.]?\s*$")
+
+
+def questions_are_questions(_source_text: str) -> AnswerCheck:
+    """An interview question with no question in it (`the interview was a success. thank you
+    for your time.`) is a statement, not something to ask."""
+
+    def check(data: Any) -> Sequence[Problem]:
+        return [
+            Problem(
+                path,
+                f"{format_path(path)}: {text[:40]!r} asks nothing; write a question to ask",
+                "check",
+                "not_a_question",
+                "the value was not a question; write a question to ask them",
+            )
+            for path, text in strings_in(data)
+            if _leaf(path) == "questions" and text.strip() and not _QUESTION.search(text)
+        ]
+
+    return check
+
+
 def _leaf(path: tuple[str | int, ...]) -> str:
     return next((str(p) for p in reversed(path) if isinstance(p, str)), "")
 
@@ -284,6 +307,7 @@ EVERY_STEP_CHECKS: tuple[Callable[[str], AnswerCheck], ...] = (
     text_is_not_only_a_name,
     statements_are_not_questions,
     prose_is_not_one_word,
+    questions_are_questions,
 )
 
 
