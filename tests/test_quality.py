@@ -424,3 +424,25 @@ def test_a_number_is_the_users_only_when_they_wrote_it_whole() -> None:
     assert [p.kind for p in inspect_text("20", context)] == ["no_letters"]
     for given in ("2023", "1,200", "$1,200", "3.5"):
         assert inspect_text(given, context) == [], given
+
+
+def test_a_sentence_pasted_inside_three_fields_values_is_pasted() -> None:
+    """Real values from a Spanish run: one invented sentence, its number changed, inside the
+    values of many fields; the first place keeps it, and two places are not enough."""
+    sentence = "El proyecto de la fuente de leer el blog está en la ciudad del baja de {n}."
+    answer = {
+        "needs": [{"detail": sentence.format(n=24)}],
+        "contacts": [{"description": f"Trabaja en energía solar. {sentence.format(n=50)}"}],
+        "gaps": [f"Soy en la ciudad del baja de 50. {sentence.format(n=24)}"],
+        "habits": [f"Llamar cada mes. {sentence.format(n=5)}"],
+    }
+    found = [p for p in inspect_output(answer, step_context(2, SITUATION))]
+    assert [(format_path(p.path), p.kind) for p in found] == [
+        ("contacts[0].description", "pasted_sentence"),
+        ("gaps[0]", "pasted_sentence"),
+        ("habits[0]", "pasted_sentence"),
+    ]
+    two = {k: answer[k] for k in ("needs", "gaps")}
+    assert inspect_output(two, step_context(2, SITUATION)) == []
+    said = step_context(2, sentence.format(n=1))  # the user's own sentence may repeat
+    assert inspect_output(answer, said) == []

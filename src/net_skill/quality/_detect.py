@@ -36,6 +36,7 @@ ProblemKind = Literal[
     "foreign_url",
     "foreign_timestamp",
     "pasted",
+    "pasted_sentence",
 ]
 
 
@@ -487,6 +488,7 @@ _HINTS: dict[ProblemKind, str] = {
     "foreign_url": "the value had a link the user never gave",
     "foreign_timestamp": "the value had a date or time the user never gave",
     "pasted": "the value was the same text as another field",
+    "pasted_sentence": "the value repeated a sentence of other fields",
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from net_skill.quality._context import Path, QualityContext, strings_in
+from net_skill.quality._context import Path, QualityContext, split_sentences, strings_in
 from net_skill.quality._detect import (
     Problem,
     bare_word,
@@ -54,6 +54,7 @@ def inspect_output(
     problems.extend(
         _repeated_items(kept, {p.path for p in problems if p.kind == "pasted"}, context)
     )
+    problems.extend(_pasted_sentences(kept, {p.path for p in problems}, context))
     return problems
 
 
@@ -127,6 +128,38 @@ def _repeated_items(
             others = ", ".join(format_path(c) for c in copies if c != path)
             found = problem(path, "pasted", f"is also the item {others}", text, context)
             problems.append(replace(found, original=path == copies[0]))
+    return problems
+
+
+MIN_SENTENCE_WORDS = 8
+"""A sentence this long, the same in the values of three differently named fields, is pasted."""
+
+
+def _pasted_sentences(
+    values: list[tuple[Path, str]], done: set[Path], context: QualityContext
+) -> list[Problem]:
+    """One long sentence inside the values of `MIN_PASTED_FIELDS` differently named fields, its
+    numbers aside (`El proyecto de la fuente … de 24.` and `… de 50.`), with other text around
+    it: the values differ, so `_pasted` does not group them. The first place keeps it; the
+    others are problems."""
+    places: dict[str, list[tuple[Path, str]]] = defaultdict(list)
+    for path, text in values:
+        for sentence in dict.fromkeys(split_sentences(text)):
+            key = " ".join(stem(w) for w in words(sentence))
+            if len(key.split()) >= MIN_SENTENCE_WORDS and all(p != path for p, _ in places[key]):
+                places[key].append((path, sentence))
+    problems: list[Problem] = []
+    texts = dict(values)
+    for group in places.values():
+        fields = {_leaf(path) for path, _ in group}
+        if len(fields) < MIN_PASTED_FIELDS or contains_phrase(context.source_text, group[0][1]):
+            continue
+        first = format_path(group[0][0])
+        for path, _ in group[1:]:
+            if path not in done:
+                done = done | {path}
+                reason = f"repeats a sentence of {first} and {len(group) - 2} other value(s)"
+                problems.append(problem(path, "pasted_sentence", reason, texts[path], context))
     return problems
 
 
