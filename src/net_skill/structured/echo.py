@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from net_skill.quality import strings_in
 from net_skill.structured.answers import Problem
 from net_skill.structured.paths import JsonPath, get_at, has_path, show_path
 from net_skill.text import words
@@ -41,7 +42,7 @@ def question_echoes(
     for target in targets:
         if not has_path(data, target):
             continue
-        for path, text in _strings(get_at(data, target), target):
+        for path, text in strings_in(get_at(data, target), target):
             if not runs.isdisjoint(_runs(words(text))):
                 problems.append(
                     Problem(
@@ -58,14 +59,3 @@ def question_echoes(
 
 def _runs(tokens: Sequence[str]) -> Iterator[tuple[str, ...]]:
     return (tuple(tokens[i : i + ECHO_RUN]) for i in range(len(tokens) - ECHO_RUN + 1))
-
-
-def _strings(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))

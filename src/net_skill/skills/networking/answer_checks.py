@@ -178,22 +178,12 @@ def text_is_not_only_a_name(source_text: str) -> AnswerCheck:
     """Free text that is only a person's name (`Background: Ben Carter`, an outreach line
     `Aisha Rahman`, `Value to offer: amr haddad`) answers nothing."""
     people = [p.name.casefold() for p in named_people(source_text)]
-
-    def check(data: Any) -> Sequence[Problem]:
-        return [
-            Problem(
-                path,
-                f"{format_path(path)}: {text[:40]!r} is only a person's name; write what the "
-                "field asks for",
-                "check",
-                "only_a_name",
-                "the value was only a person's name; write what the field asks for",
-            )
-            for path, text in strings_in(data)
-            if _leaf(path) not in PERSON_FIELDS and _is_a_name(text, people)
-        ]
-
-    return check
+    return _value_check(
+        "only_a_name",
+        "is only a person's name; write what the field asks for",
+        "the value was only a person's name; write what the field asks for",
+        lambda path, text: _leaf(path) not in PERSON_FIELDS and _is_a_name(text, people),
+    )
 
 
 _STATEMENT_FIELD_TEXT = """
@@ -216,21 +206,12 @@ def _only_questions(text: str) -> bool:
 
 def statements_are_not_questions(_source_text: str) -> AnswerCheck:
     """A value of a `STATEMENT_FIELDS` field that is only questions."""
-
-    def check(data: Any) -> Sequence[Problem]:
-        return [
-            Problem(
-                path,
-                f"{format_path(path)}: {text[:40]!r} is a question; say it as a statement",
-                "check",
-                "question_not_statement",
-                "the value was a question; write what the field asks for as a statement",
-            )
-            for path, text in strings_in(data)
-            if _leaf(path) in STATEMENT_FIELDS and _only_questions(text)
-        ]
-
-    return check
+    return _value_check(
+        "question_not_statement",
+        "is a question; say it as a statement",
+        "the value was a question; write what the field asks for as a statement",
+        lambda path, text: _leaf(path) in STATEMENT_FIELDS and _only_questions(text),
+    )
 
 
 _PROSE_FIELD_TEXT = """
@@ -247,21 +228,12 @@ seniority or a place may rightly be one word (`Senior`, `Fintech`)."""
 
 def prose_is_not_one_word(_source_text: str) -> AnswerCheck:
     """A value of a `PROSE_FIELDS` field that is a single word."""
-
-    def check(data: Any) -> Sequence[Problem]:
-        return [
-            Problem(
-                path,
-                f"{format_path(path)}: {text[:40]!r} is one word; write a phrase that says it",
-                "check",
-                "one_word",
-                "the value was one word; write a phrase that says what the field asks",
-            )
-            for path, text in strings_in(data)
-            if _leaf(path) in PROSE_FIELDS and len(words(text, digits=True)) == 1
-        ]
-
-    return check
+    return _value_check(
+        "one_word",
+        "is one word; write a phrase that says it",
+        "the value was one word; write a phrase that says what the field asks",
+        lambda path, text: _leaf(path) in PROSE_FIELDS and len(words(text, digits=True)) == 1,
+    )
 
 
 _QUESTION = re.compile(r"[?？]|[か吗呢][。.]?\s*$")
@@ -270,18 +242,26 @@ _QUESTION = re.compile(r"[?？]|[か吗呢][。.]?\s*$")
 def questions_are_questions(_source_text: str) -> AnswerCheck:
     """An interview question with no question in it (`the interview was a success. thank you
     for your time.`) is a statement, not something to ask."""
+    return _value_check(
+        "not_a_question",
+        "asks nothing; write a question to ask",
+        "the value was not a question; write a question to ask them",
+        lambda path, text: (
+            _leaf(path) == "questions" and bool(text.strip()) and not _QUESTION.search(text)
+        ),
+    )
+
+
+def _value_check(
+    label: str, says: str, hint: str, wrong: Callable[[tuple[str | int, ...], str], bool]
+) -> AnswerCheck:
+    """A check with one problem per string value that is `wrong` at its path."""
 
     def check(data: Any) -> Sequence[Problem]:
         return [
-            Problem(
-                path,
-                f"{format_path(path)}: {text[:40]!r} asks nothing; write a question to ask",
-                "check",
-                "not_a_question",
-                "the value was not a question; write a question to ask them",
-            )
+            Problem(path, f"{format_path(path)}: {text[:40]!r} {says}", "check", label, hint)
             for path, text in strings_in(data)
-            if _leaf(path) == "questions" and text.strip() and not _QUESTION.search(text)
+            if wrong(path, text)
         ]
 
     return check
