@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any, TypeVar
 
 import pytest
+from pydantic import BaseModel
 
 from net_skill.backends.base import Usage
 from net_skill.backends.fake import FakeBackend
@@ -11,8 +13,25 @@ from net_skill.events import Event
 from net_skill.outputs import schema_of
 from net_skill.prompts import delimit, environment, render
 from net_skill.skills.networking.models import Purpose, ValueOffer
-from net_skill.structured import complete_structured
+from net_skill.structured import AnswerCheck, StructuredResult, complete_structured
 from tests.plan_factory import GOOD_STEP_OUTPUTS
+
+T = TypeVar("T", bound=BaseModel)
+
+
+async def _field_repair(
+    backend: FakeBackend, output_type: type[T], check: AnswerCheck, **options: Any
+) -> StructuredResult[T]:
+    """One structured call with field repair and `check`, the question `P` under system `S`."""
+    return await complete_structured(
+        backend,
+        system="S",
+        prompt="P",
+        output_type=output_type,
+        checks=[check],
+        repair="fields",
+        **options,
+    )
 
 
 async def test_valid_first_answer_is_returned_with_usage() -> None:
@@ -99,16 +118,7 @@ async def test_a_field_repair_lists_fields_with_one_problem_on_one_line() -> Non
         return found
 
     backend = FakeBackend([first, {f"offers[{i}].detail": f"Real {i}" for i in range(3)}])
-    result = await complete_structured(
-        backend,
-        system="S",
-        prompt="P",
-        output_type=ValueOffer,
-        tag="step-3",
-        checks=[lorem],
-        repair="fields",
-        max_reasks=1,
-    )
+    result = await _field_repair(backend, ValueOffer, lorem, tag="step-3", max_reasks=1)
     question = backend.calls[-1].messages[-1].content
     paths = ", ".join(f"offers[{i}].detail" for i in range(len(offers)))
     assert f'- {paths}: "Lorem" is filler; write a real detail' in question
@@ -132,53 +142,42 @@ async def test_a_field_repair_does_not_show_the_rejected_value_again() -> None:
         return []
 
     backend = FakeBackend([first, {"goal_statement": "Land a first sales job in Leeds"}])
-    result = await complete_structured(
-        backend,
-        system="S",
-        prompt="P",
-        output_type=Purpose,
-        tag="step-1",
-        checks=[fixed_value],
-        repair="fields",
-        max_reasks=1,
-    )
+    result = await _field_repair(backend, Purpose, fixed_value, tag="step-1", max_reasks=1)
     shown = backend.calls[-1].messages
     assert "job search" not in shown[-1].content and "job search" not in shown[-2].content
     assert "- goal_statement: the value was a fixed value of the schema" in shown[-1].content
     assert result.value.goal_statement == "Land a first sales job in Leeds"
 
 
+def _rejects_job_search(hint: str) -> AnswerCheck:
+    """A check that rejects the goal statement `job search`, with `hint` for the repair."""
+    from net_skill.structured import Problem
+
+    def check(data: object) -> list[Problem]:
+        if isinstance(data, dict) and data.get("goal_statement") == "job search":
+            return [Problem(("goal_statement",), "goal_statement: bad", "check", "x", hint)]
+        return []
+
+    return check
+
+
 async def test_a_repaired_value_that_copies_the_question_is_left_unanswered() -> None:
     """SmolLM2 asked to replace a gap wrote the check's own words into it (`..., not a place;
     write a place to meet people`): a copy of the repair question is no answer."""
-    from net_skill.structured import Problem
-
     good = GOOD_STEP_OUTPUTS[1]
     first = {**good, "goal_statement": "job search"}
     hint = (
         "the value named a contact, not a place; write a place, event or community to meet people"
     )
 
-    def fixed_value(data: object) -> list[Problem]:
-        if isinstance(data, dict) and data.get("goal_statement") == "job search":
-            return [Problem(("goal_statement",), "goal_statement: bad", "check", "x", hint)]
-        return []
-
+    fixed_value = _rejects_job_search(hint)
     echo = (  # a real answer from SmolLM2, for a gap, on a Spanish situation
         "Soy en la empresa de proyectos de energía solar. Que tienes beneficios para el "
         "proyecto, not a place; write a place to meet people"
     )
     backend = FakeBackend([first, {"goal_statement": echo}])
-    result = await complete_structured(
-        backend,
-        system="S",
-        prompt="P",
-        output_type=Purpose,
-        tag="step-1",
-        checks=[fixed_value],
-        repair="fields",
-        max_reasks=2,
-        on_exhausted="degrade",
+    result = await _field_repair(
+        backend, Purpose, fixed_value, tag="step-1", max_reasks=2, on_exhausted="degrade"
     )
     assert result.unanswered == ["goal_statement"] and not result.value.goal_statement
     assert len(backend.calls) == 2  # given up: a value asked for twice is not asked again
@@ -187,28 +186,15 @@ async def test_a_repaired_value_that_copies_the_question_is_left_unanswered() ->
 
 
 async def test_a_repaired_value_may_share_a_few_words_with_the_question() -> None:
-    from net_skill.structured import Problem
-
     good = GOOD_STEP_OUTPUTS[1]
     first = {**good, "goal_statement": "job search"}
     hint = "the value was a fixed value of the schema; write the goal itself"
 
-    def fixed_value(data: object) -> list[Problem]:
-        if isinstance(data, dict) and data.get("goal_statement") == "job search":
-            return [Problem(("goal_statement",), "goal_statement: bad", "check", "x", hint)]
-        return []
-
+    fixed_value = _rejects_job_search(hint)
     answer = "Write the goal of a first sales job in Leeds"  # "write the goal" is 3 words
     backend = FakeBackend([first, {"goal_statement": answer}])
-    result = await complete_structured(
-        backend,
-        system="S",
-        prompt="P",
-        output_type=Purpose,
-        tag="step-1",
-        checks=[fixed_value],
-        repair="fields",
-        on_exhausted="degrade",
+    result = await _field_repair(
+        backend, Purpose, fixed_value, tag="step-1", on_exhausted="degrade"
     )
     assert result.value.goal_statement == answer and not result.unanswered
 
@@ -238,16 +224,7 @@ async def test_a_field_repair_rewrites_the_copies_and_leaves_the_first_alone() -
 
     answer = {f"offers[{i}].detail": f"Real {i}" for i in range(1, len(offers))}
     backend = FakeBackend([{**good, "offers": offers}, answer])
-    result = await complete_structured(
-        backend,
-        system="S",
-        prompt="P",
-        output_type=ValueOffer,
-        tag="step-3",
-        checks=[duplicates],
-        repair="fields",
-        max_reasks=1,
-    )
+    result = await _field_repair(backend, ValueOffer, duplicates, tag="step-3", max_reasks=1)
     assert "offers[0].detail" not in backend.calls[-1].messages[-1].content
     assert result.value.offers[0].detail == good["offers"][0]["detail"]
     assert [o.detail for o in result.value.offers[1:]] == [
@@ -272,16 +249,8 @@ async def test_copies_left_unrepaired_are_emptied_and_the_first_stands() -> None
         ]
 
     backend = FakeBackend([{**good, "offers": offers}, {}])  # the repair answers nothing
-    result = await complete_structured(
-        backend,
-        system="S",
-        prompt="P",
-        output_type=ValueOffer,
-        tag="step-3",
-        checks=[duplicates],
-        repair="fields",
-        max_reasks=1,
-        on_exhausted="degrade",
+    result = await _field_repair(
+        backend, ValueOffer, duplicates, tag="step-3", max_reasks=1, on_exhausted="degrade"
     )
     assert result.value.offers[0].detail == good["offers"][0]["detail"]
     copies = [f"offers[{i}].detail" for i in range(1, len(offers))]

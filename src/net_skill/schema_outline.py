@@ -26,7 +26,7 @@ def outline(schema: Mapping[str, Any]) -> str:
     """The outline; a length limit that every text shares is said once, after it (said per
     field, it costs tokens on every field and small models copy it as an answer)."""
     defs = schema.get("$defs", {})
-    limits = {_string_limit(s) for s in _subschemas(schema, defs) if _string_limit(s) is not None}
+    limits = {limit for s in _subschemas(schema, defs) if (limit := _string_limit(s)) is not None}
     shared = limits.pop() if len(limits) == 1 else None
     lines = _outline(schema, defs, "", shared)
     if shared is not None:

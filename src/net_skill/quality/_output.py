@@ -145,26 +145,27 @@ def _pasted_sentences(
     places: dict[str, list[tuple[Path, str]]] = defaultdict(list)
     for path, text in values:
         for sentence in dict.fromkeys(split_sentences(text)):
-            key = " ".join(stem(w) for w in words(sentence))
+            key = _key(sentence, digits=False)
             if len(key.split()) >= MIN_SENTENCE_WORDS and all(p != path for p, _ in places[key]):
                 places[key].append((path, sentence))
     problems: list[Problem] = []
     texts = dict(values)
+    flagged = set(done)
     for group in places.values():
         fields = {_leaf(path) for path, _ in group}
         if len(fields) < MIN_PASTED_FIELDS or contains_phrase(context.source_text, group[0][1]):
             continue
         first = format_path(group[0][0])
         for path, _ in group[1:]:
-            if path not in done:
-                done = done | {path}
+            if path not in flagged:
+                flagged.add(path)
                 reason = f"repeats a sentence of {first} and {len(group) - 2} other value(s)"
                 problems.append(problem(path, "pasted_sentence", reason, texts[path], context))
     return problems
 
 
-def _key(text: str) -> str:
-    return " ".join(stem(w) for w in words(text, digits=True))
+def _key(text: str, *, digits: bool = True) -> str:
+    return " ".join(stem(w) for w in words(text, digits=digits))
 
 
 def _leaf(path: Path) -> str:

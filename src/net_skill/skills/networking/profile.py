@@ -42,7 +42,7 @@ from net_skill.skills.networking.prescribed import prescribed_values
 from net_skill.skills.networking.render import render_networking_markdown
 from net_skill.skills.networking.worked import digest, worked_examples
 from net_skill.structured import AnswerCheck
-from net_skill.structured.paths import prefixed
+from net_skill.structured.paths import prefixed, resolve
 from net_skill.text import count_words
 
 TERSE_WORDS = 15
@@ -316,13 +316,10 @@ def _one_item_per_target(schema: dict[str, Any], count: int) -> None:
     """Cap the lists whose items are each for one target (messages, preparations) at the
     number of targets, in place: code keeps one item per target, so a second item for the one
     target is tokens written for nothing."""
-    defs = schema.get("$defs", {})
     for prop in schema.get("properties", {}).values():
         if not isinstance(prop, dict) or prop.get("type") != "array":
             continue
-        items = prop.get("items", {})
-        if "$ref" in items:
-            items = defs.get(str(items["$ref"]).rsplit("/", 1)[-1], {})
+        items = resolve(prop.get("items", {}), schema)
         if "target" in items.get("properties", {}):
             bound = max(count, 1, int(prop.get("minItems", 0)))
             prop["maxItems"] = min(int(prop.get("maxItems", bound)), bound)
