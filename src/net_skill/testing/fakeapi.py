@@ -326,7 +326,8 @@ class FakeApi:
                 self.counters.late += 1
             handler.send_body(200, payload, "application/json", ids)
             return
-        handler.send_body(200, payload, "application/json", ids)
+        # Billed before sending: the client may read the answer, and a test its stats, before
+        # this thread runs again.
         with self.counters.lock:
             self.counters.answered += 1
             self.counters.billed_input += input_tokens
@@ -334,6 +335,7 @@ class FakeApi:
             self.counters.largest_bill = max(
                 self.counters.largest_bill, input_tokens + output_tokens
             )
+        handler.send_body(200, payload, "application/json", ids)
 
 
 class FakeApiProcess:
