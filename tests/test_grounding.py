@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from net_skill.skills.networking.grounding import ground_audit, ground_step, named_people
-from net_skill.skills.networking.models import Interviews, NetworkAudit, Outreach
+from net_skill.skills.networking.models import Interviews, NetworkAudit, Outreach, TargetList
 
 
 @pytest.mark.parametrize(
@@ -127,6 +127,8 @@ def _unnamed(description: str) -> dict[str, str | None]:
     [
         ("need a job in sales", "The person's role is not specified (current colleague)", False),
         ("need a job in sales", "", False),
+        ("nurse, want ux research job", "nurse, want ux research job", False),  # the user
+        ("nurse, want ux research job", "A UX researcher at a hospital", True),
         ("My old manager at Fabrikam now hires PMs.", "Old manager, now at Fabrikam", True),
         ("I know a few recruiters in fintech.", "A fintech recruiter", True),
         ("元上司がメルカリでPMをしています。", "メルカリの元上司", True),
@@ -210,3 +212,93 @@ def test_people_the_text_names_with_a_relationship_are_added_when_the_model_left
         ("Fatima Zahra", "former_colleague", "dormant", "")
     ]  # Sarah Chen is someone to meet, not a contact: no relationship is stated
     assert added[0].description == "Ex-colleague, lost touch"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "description"),
+    [
+        (  # the words leading into the next name belong to it, not to this one
+            "My old university friend Inês Carvalho works at Duolingo in Lisbon, and I met Rui "
+            "Costa, a learning designer, at a conference last spring.",
+            "Inês Carvalho",
+            "Old university friend, works at Duolingo in Lisbon",
+        ),
+        (
+            "My old university friend Inês Carvalho works at Duolingo in Lisbon, and I met Rui "
+            "Costa, a learning designer, at a conference last spring.",
+            "Rui Costa",
+            "A learning designer, met at a conference last spring",
+        ),
+        (
+            "Je suis comptable. Mon ancienne collègue Sophie Martin travaille chez Doctolib.",
+            "Sophie Martin",
+            "Ancienne collègue, travaille chez Doctolib",
+        ),
+        (
+            "My former manager Kevin O'Neil and my mentor D'Angelo Ruiz both work in fintech.",
+            "Kevin O'Neil",
+            "Former manager",
+        ),
+    ],
+)
+def test_what_the_text_says_of_each_person(text: str, name: str, description: str) -> None:
+    people = {p.name: p for p in named_people(text)}
+    assert people[name].description == description
+
+
+def test_a_targets_profile_that_shares_no_word_with_the_audit_is_the_audits() -> None:
+    """Real profiles from a local run on 2026-12-04: `Mateusz` for an old friend at Duolingo,
+    `Minecraft.org.Aurora` for a cousin at Wealthsimple. A profile in other words of the same
+    facts is the model's to keep."""
+    text = "My cousin Arjun Mehta is a VP at Wealthsimple; my friend Inês Carvalho is at Duolingo."
+    audit = ground_audit(
+        NetworkAudit.model_validate(
+            {
+                "contacts": [
+                    {
+                        "name": "Arjun Mehta",
+                        "description": "x",
+                        "relationship": "friend_or_family",
+                        "strength": "strong",
+                        "relevance": "Knows fintech hiring managers",
+                    },
+                    {
+                        "name": "Inês Carvalho",
+                        "description": "x",
+                        "relationship": "friend_or_family",
+                        "strength": "strong",
+                        "relevance": "Works in edtech",
+                    },
+                ],
+                "gaps": ["Recruiters"],
+                "where_to_build": ["Meetups"],
+            }
+        ),
+        text,
+    )
+
+    def target(name: str, profile: str) -> dict[str, object]:
+        research = {"background": "b", "common_ground": "c", "value_to_offer": "v"}
+        return {
+            "name": name,
+            "profile": profile,
+            "tier": 1,
+            "path": "warm",
+            "via": None,
+            "research": research,
+        }
+
+    targets = TargetList.model_validate(
+        {
+            "targets": [
+                target("Arjun Mehta", "Minecraft.org.Aurora"),
+                target("Inês Carvalho", "Learning lead at Duolingo, an old friend"),
+            ]
+        }
+    )
+    grounded = ground_step(targets, text, audit)
+    assert isinstance(grounded, TargetList)
+    assert [t.profile for t in grounded.targets] == [
+        "Cousin, a VP at Wealthsimple",
+        "Learning lead at Duolingo, an old friend",
+    ]

@@ -108,6 +108,65 @@ def test_one_word_field_names_count_beside_other_echoes(report_context: QualityC
     }
 
 
+def test_a_fixed_value_repeated_beside_it_is_an_echo_in_any_case(
+    report_context: QualityContext,
+) -> None:
+    """`primary_goal: career_exploration` then `goal_statement: Career Exploration` (a local run
+    on 2026-12-04): the text says nothing the chosen value did not. Elsewhere, or with more
+    words, the same text is fine."""
+    note = {"title": "High", "finding_detail": "Checkout errors after the release"}
+    found = inspect_output({"notes": [{**note, "severity": "high"}]}, report_context)
+    assert [(p.path, p.kind) for p in found] == [(("notes", 0, "title"), "field_name_echo")]
+    assert "only repeats the fixed value of severity" in found[0].message
+    other = {"title": "High", "finding_detail": "Checkout errors", "severity": "low"}
+    assert inspect_output({"notes": [other]}, report_context) == []
+    more = {**note, "title": "High error rate on iOS", "severity": "high"}
+    assert inspect_output({"notes": [more]}, report_context) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "flagged"),
+    [
+        # the whole description, padded with the task's own words and stopwords
+        ("What exactly was observed, in one sentence, to keep it short and concrete", True),
+        ("What exactly was observed, in one sentence. Check it first.", True),
+        # the description as a lead-in to the case's own facts
+        ("What exactly was observed, in one sentence: checkout lost 12% of orders", False),
+        ("What exactly was observed, in one sentence: payment timeouts on iOS", False),
+    ],
+)
+def test_a_description_copied_whole_is_an_echo_however_long_the_filler(
+    report_context: QualityContext, value: str, flagged: bool
+) -> None:
+    kinds = {p.kind for p in inspect_text(value, report_context, ("notes", 0, "finding_detail"))}
+    assert ("schema_echo" in kinds) is flagged, kinds
+
+
+def test_a_long_text_in_two_differently_named_fields_is_pasted_the_first_keeps_it() -> None:
+    """Real values of a local run on 2026-12-04: one sentence as the common ground of one
+    target and the background of another. The same field of two items, or a short text, may
+    repeat."""
+    car = "The best way to make money is to buy a car."
+
+    def target(background: str, common_ground: str) -> dict[str, object]:
+        research = {"background": background, "common_ground": common_ground}
+        return {"research": {**research, "value_to_offer": "A review of her team's dashboards"}}
+
+    def pasted(targets: list[dict[str, object]]) -> list[tuple[str, str]]:
+        found = inspect_output({"targets": targets}, step_context(4, SITUATION))
+        return [(format_path(p.path), p.kind) for p in found if p.kind != "blank"]
+
+    assert pasted([target("", car), target(car, "")]) == [
+        ("targets[1].research.background", "pasted")
+    ]
+    same_field = "Group PM at Fabrikam since 2023, hiring"
+    assert (
+        pasted([target(same_field, "Both in retail data"), target(same_field, "Ex-Contoso")]) == []
+    )
+    short = "Fabrikam product team"
+    assert pasted([target("", short), target(short, "")]) == []
+
+
 def test_message_names_the_field_and_says_what_to_write() -> None:
     context = step_context(2, SITUATION)
     found = inspect_output({"gaps": ["Data engineering", "name", "description"]}, context)
@@ -438,9 +497,9 @@ def test_a_sentence_pasted_inside_three_fields_values_is_pasted() -> None:
     }
     found = [p for p in inspect_output(answer, step_context(2, SITUATION))]
     assert [(format_path(p.path), p.kind) for p in found] == [
+        ("habits[0]", "pasted"),  # nearly the whole of needs[0].detail, in another field
         ("contacts[0].description", "pasted_sentence"),
         ("gaps[0]", "pasted_sentence"),
-        ("habits[0]", "pasted_sentence"),
     ]
     two = {k: answer[k] for k in ("needs", "gaps")}
     assert inspect_output(two, step_context(2, SITUATION)) == []

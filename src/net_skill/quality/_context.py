@@ -96,6 +96,8 @@ class QualityContext:
         init=False, repr=False, compare=False
     )
     task_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    filler_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Words that add nothing of the user's case: the task's own and stopwords, less the user's."""
     example_counts: Mapping[str, int] = field(init=False, repr=False, compare=False)
     example_only: frozenset[str] = field(init=False, repr=False, compare=False)
     """Words of the worked examples' subject that the user's text lacks (`labwa`, `rita`)."""
@@ -151,7 +153,9 @@ class QualityContext:
             "source_urls",
             frozenset(normalise_url(u) for u in URL_PATTERN.findall(self.source_text)),
         )
-        source_words = set(echo_tokens(self.source_text)) | self.task_words
+        user_words = set(echo_tokens(self.source_text))
+        set_(self, "filler_words", (self.task_words | _STOP_TOKENS) - user_words)
+        source_words = user_words | self.task_words
         # The example's own subject recurs across its texts (`lab`, `rita` in its situation and
         # in its answer); its generic phrasing ("after we have caught up once") and the task's
         # own words (`thank`, from the skill) do not.
@@ -246,6 +250,9 @@ def echo_tokens(text: str) -> tuple[str, ...]:
     """Words and numbers of `text`, cut to five characters (after a final `s`) so that `build`
     matches `building` and `buy` matches `buys`."""
     return tuple((w[:-1] if len(w) > 3 and w.endswith("s") else w)[:5] for w in value_words(text))
+
+
+_STOP_TOKENS = frozenset(t for word in STOPWORDS for t in echo_tokens(word))
 
 
 def ngrams(tokens: Sequence[str], size: int) -> Iterable[tuple[str, ...]]:

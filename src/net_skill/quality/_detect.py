@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 from itertools import pairwise
 from typing import Literal
 
@@ -13,6 +13,7 @@ from net_skill.quality._context import (
     URL_PATTERN,
     Path,
     QualityContext,
+    Reference,
     echo_tokens,
     joined_tokens,
     ngrams,
@@ -130,6 +131,9 @@ MIN_ECHO_WORDS = 4
 MIN_SKILL_ECHO_WORDS = 3
 """A copied skill item this long (most of the value and of the item) is an echo."""
 ECHO_SHARE = 0.8
+MIN_WHOLE_COPY_WORDS = 5
+"""A description, instruction or example line copied whole, this long or longer, and padded
+only with filler, is an echo however long the padding."""
 SKILL_ITEM_SHARE = 0.6
 LOOP_COPIES = (4, 3, 3, 3)
 """How many back-to-back copies of a 1-, 2-, 3- or 4-word unit make a loop."""
@@ -330,15 +334,19 @@ def _reference_echo(text: str, context: QualityContext) -> tuple[ProblemKind, st
     if whole and set(tokens) & context.example_only:  # a whole example value: `Rita Shah`
         return _ECHO_KINDS["example"]
     for sentence in dict.fromkeys([text, *split_sentences(text)]):
-        found = _echo_of(echo_tokens(sentence), context)
+        found = _echo_of(echo_tokens(sentence), context, whole=sentence == text)
         if found:
             return found
     return None
 
 
-def _echo_of(tokens: tuple[str, ...], context: QualityContext) -> tuple[ProblemKind, str] | None:
+def _echo_of(
+    tokens: tuple[str, ...], context: QualityContext, *, whole: bool
+) -> tuple[ProblemKind, str] | None:
     """An echo: most of `tokens` copied from one reference, around a run of three words or more
-    (single words count only beside a run of four: `what exactly is needed ... situation`)."""
+    (single words count only beside a run of four: `what exactly is needed ... situation`).
+    A `whole` value is also an echo when it pads a reference with filler (`_padded_copy`); one
+    sentence of a longer value is not: a message may close with the skill's own polite line."""
     if len(tokens) < MIN_SKILL_ECHO_WORDS:
         return None
     candidates = {n for gram in ngrams(tokens, 3) for n in context.reference_index.get(gram, ())}
@@ -350,9 +358,12 @@ def _echo_of(tokens: tuple[str, ...], context: QualityContext) -> tuple[ProblemK
         if longest is None or longest.size < MIN_SKILL_ECHO_WORDS:
             continue
         copied = sum(b.size for b in blocks if b.size >= 2 or longest.size >= MIN_ECHO_WORDS)
-        if copied < ECHO_SHARE * len(tokens):
+        padded = whole and _padded_copy(tokens, reference, longest, context)
+        if copied < ECHO_SHARE * len(tokens) and not padded:
             continue
-        if reference.kind == "skill":
+        if padded:
+            echo = True
+        elif reference.kind == "skill":
             echo = copied >= MIN_SKILL_ECHO_WORDS and copied >= SKILL_ITEM_SHARE * len(
                 reference.tokens
             )
@@ -364,6 +375,20 @@ def _echo_of(tokens: tuple[str, ...], context: QualityContext) -> tuple[ProblemK
         if echo and not context.tokens_in_source(run):
             return _ECHO_KINDS[reference.kind]
     return None
+
+
+def _padded_copy(
+    tokens: tuple[str, ...], reference: Reference, longest: Match, context: QualityContext
+) -> bool:
+    """Nearly all of a description (or instruction, or example line) in one run, and nothing
+    of the user's case around it: `This person could be offered in return to help you with
+    your career goals` for "What this person could be offered in return"."""
+    if reference.kind == "skill" or longest.size < MIN_WHOLE_COPY_WORDS:
+        return False
+    if longest.size < ECHO_SHARE * len(reference.tokens):
+        return False
+    rest = tokens[: longest.a] + tokens[longest.a + longest.size :]
+    return all(token in context.filler_words for token in rest)
 
 
 def _loop(text: str, _context: QualityContext) -> tuple[ProblemKind, str] | None:

@@ -10,7 +10,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from net_skill.quality._context import Path, QualityContext, split_sentences, strings_in
+from net_skill.quality._context import (
+    Path,
+    QualityContext,
+    field_keys,
+    split_sentences,
+    strings_in,
+    value_words,
+)
 from net_skill.quality._detect import (
     Problem,
     bare_word,
@@ -42,9 +49,11 @@ def inspect_output(
     across items that otherwise differ (the sender's line of each message) is not pasted.
     """
     root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
-    values = [(path, text) for path, text in strings_in(root) if not _is_enum(path, context)]
+    every = list(strings_in(root))
+    values = [(path, text) for path, text in every if not _is_enum(path, context)]
     problems = [p for path, text in values for p in inspect_text(text, context, path)]
     problems.extend(_bare_words(values, problems, context))
+    problems.extend(_fixed_value_repeated(every, {p.path for p in problems}, context))
     empty = {p.path for p in problems if p.kind in _NOT_TEXT}
     kept = [(p, t) for p, t in values if p not in empty]
     problems.extend(_pasted(kept, context))
@@ -75,6 +84,28 @@ def _bare_words(
     if echoes < MIN_WORD_ECHOES:
         return []
     return [problem(path, *hit, text, context) for path, text, hit in hits]
+
+
+def _fixed_value_repeated(
+    every: list[tuple[Path, str]], done: set[Path], context: QualityContext
+) -> list[Problem]:
+    """A free-text field that only repeats the fixed value chosen beside it, in any case
+    (`primary_goal: career_exploration`, `goal_statement: Career Exploration`): it tells the
+    reader nothing the line has not already said. Only identifier-like values count: a name
+    chosen from the situation's names may rightly recur in the text beside it."""
+    chosen: dict[Path, dict[str, str]] = defaultdict(dict)
+    for path, text in every:
+        if _is_enum(path, context) and path and isinstance(path[-1], str) and text.islower():
+            for form in field_keys(text):
+                chosen[path[:-1]][form] = path[-1]
+    problems: list[Problem] = []
+    for path, text in every:
+        owner, _ = _owner(path)
+        sibling = chosen.get(owner, {}).get(" ".join(value_words(text)).casefold())
+        if sibling and path not in done and not _is_enum(path, context):
+            reason = f"only repeats the fixed value of {sibling}"
+            problems.append(problem(path, "field_name_echo", reason, text, context))
+    return problems
 
 
 def _duplicate_items(
@@ -204,6 +235,8 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             # field holding the text; the same field of other items is not.
             paired_fields = {_leaf(p) for p, _ in paired}
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
+        elif len(fields) >= 2 and _sentence_long(group):
+            pasted = group[1:]  # the first place keeps it
         else:
             continue
         same = len({_key(t) for _, t in group}) == 1
@@ -216,6 +249,12 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             )
             problems.append(problem(path, "pasted", reason, text, context))
     return problems
+
+
+def _sentence_long(group: list[tuple[Path, str]]) -> bool:
+    """A text long enough that two differently named fields holding it are pasted, wherever
+    they are (`targets[0].research.common_ground` and `targets[1].research.background`)."""
+    return min(len(_key(t).split()) for _, t in group) >= MIN_NEAR_WORDS
 
 
 MIN_NEAR_WORDS = 6

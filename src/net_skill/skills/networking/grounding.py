@@ -32,10 +32,12 @@ from net_skill.skills.networking.models import (
     Target,
     TargetList,
 )
-from net_skill.text import content_terms
+from net_skill.text import contains_phrase, content_terms
 
 _BEFORE = 70
 """Characters before a name searched for cue words (within its sentence)."""
+_SELF = 0.8
+"""An unnamed contact described by this share of the situation, word for word, is the user."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -128,6 +130,8 @@ EXPLICIT_STRENGTH = _cues(*((s, rf"\b{s}\b") for s in ("strong", "medium", "weak
 """A strength stated outright about a person ("Julia Novak (met at RSA, weak)")."""
 
 _SENTENCE_END = re.compile(r"[.!?;\n。！？]")
+_INTO_NEXT = re.compile(r"(?:,\s*|\s+)(?:and|und|et|y|e|but|while|plus)\s+[^,]*$", re.IGNORECASE)
+"""The words leading into the next name of one sentence ("…in Lisbon, and I met Rui")."""
 _LEAD_IN = re.compile(
     r"^[\s,;:–—-]*(?:(?:who|that)\s+)?(?:is|was|'s|are|were)?\s*(?:now|currently|still)?\s*",
     re.IGNORECASE,
@@ -335,7 +339,8 @@ def _clause(text: str, start: int, end: int, previous_end: int, next_start: int)
         closing = rest.find(")")
         return before.strip(), rest.lstrip()[1 : closing if closing > 0 else None].strip()
     tail = _SENTENCE_END.search(rest)
-    return before.strip(" ,;:–—-)"), rest[: tail.start() if tail else len(rest)].strip()
+    said = rest[: tail.start()] if tail else _INTO_NEXT.sub("", rest)
+    return before.strip(" ,;:–—-)"), said.strip()
 
 
 def _first(cues: Sequence[tuple[str, re.Pattern[str]]], text: str) -> str | None:
@@ -346,7 +351,9 @@ def _first(cues: Sequence[tuple[str, re.Pattern[str]]], text: str) -> str | None
 
 
 _ROLE_BEFORE = re.compile(
-    r"(?:\b(?:my|our|a|an|the)\s+)((?:[\w'-]+\s+){0,3}?[\w'-]+)\s*,?\s*$", re.IGNORECASE
+    r"(?:\b(?:my|our|a|an|the|mon|ma|mes|notre|mi|mis|nuestr[oa]|mein|meine|unser|unsere|"
+    r"meu|minha|nosso|nossa)\s+)((?:[\w'-]+\s+){0,3}?[\w'-]+)\s*,?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -362,7 +369,8 @@ def _describe(before: str, after: str) -> str:
     said = re.sub(r"^(?:さん|様|氏|先生|女士|老师)?[がはも]?", "", said)
     said = re.sub(r",?\s*\b(?:strong|medium|weak|dormant)\s*$", "", said, flags=re.IGNORECASE)
     if not role and re.search(r"\bmet\s*$", before, re.IGNORECASE) and said:
-        said = "met " + said
+        who = re.match(r"(an?\s+[^,]+),\s*(.+)", said)  # "I met Rui, a designer, at …"
+        said = f"{who.group(1)}, met {who.group(2)}" if who else "met " + said
     if len(said.split()) < 3 and role:
         said = ""
     said = re.sub(r"^(?:a|an)\s+", lambda m: m.group(0).lower(), said)
@@ -383,8 +391,9 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
     for contact in audit.contacts:
         if contact.name is None:
             # an unnamed contact is someone the text mentions ("my old manager at Fabrikam");
-            # one whose description shares no word with it is made up
-            if content_terms(contact.description) & mentioned:
+            # one whose description shares no word with it is made up, and one that is most
+            # of the text ("nurse, want ux research job") is the user
+            if content_terms(contact.description) & mentioned and not _is_text(contact, text):
                 contacts.append(contact)
             continue
         known = facts.get(contact.name) or _by_part(facts, contact.name)
@@ -403,6 +412,11 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
         contacts.append(contact.model_copy(update=update))
     kept = _first_of_each(contacts, _contact_key)
     return audit.model_copy(update={"contacts": [*kept, *_left_out(facts, kept)]})
+
+
+def _is_text(contact: Contact, text: str) -> bool:
+    said = contact.description
+    return contains_phrase(text, said) and len(said.split()) >= _SELF * len(text.split())
 
 
 def _left_out(facts: dict[str, PersonFacts], kept: Sequence[Contact]) -> list[Contact]:
@@ -441,15 +455,19 @@ def ground_maintenance(maintenance: Maintenance, audit: NetworkAudit | None) -> 
 
 def ground_targets(targets: TargetList, audit: NetworkAudit | None) -> TargetList:
     """Each person is a target once; nobody is reached "via" themselves; a named target whose
-    profile only repeats the name gets the audit's description of that person."""
+    profile only repeats the name, or shares no word with what the audit says of that person
+    (`Mateusz` for an old friend at Duolingo), gets the audit's description of that person."""
     described = {c.name: c.description for c in audit.contacts if c.name} if audit else {}
     kept: list[Target] = []
     for target in _first_of_each(targets.targets, lambda t: _fold(t.name or t.profile)):
         update: dict[str, object] = {}
         if target.via and target.name and _fold(target.via) == _fold(target.name):
             update["via"] = None
+        known = described.get(target.name or "")
         if target.name and _fold(target.profile) in ("", _fold(target.name)):
-            update["profile"] = described.get(target.name, target.profile)
+            update["profile"] = known or target.profile
+        elif known and not _shares_words(target.profile, known):
+            update["profile"] = known
         kept.append(target.model_copy(update=update) if update else target)
     return targets.model_copy(update={"targets": kept})
 
