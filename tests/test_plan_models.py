@@ -203,3 +203,33 @@ def test_a_text_pasted_across_steps_is_kept_in_its_first_place_and_withheld_else
     assert plan.asks.asks[0].message  # the plan given is left as it was
     assert "(no usable answer)" in render_networking_markdown(kept)
     assert withhold_degenerate(good_plan()) == good_plan()
+
+
+def test_a_text_pasted_twice_in_one_step_keeps_its_first_place_only() -> None:
+    """The first place of a pasted text keeps it, whether or not the check reports it: two
+    targets' research holding one sentence (a local run on 2026-12-04) report only the copy,
+    and a target's profile written from the audit's description of that person is no paste."""
+    from net_skill.answer_checks import degenerate_values, withhold_degenerate
+
+    plan = good_plan()
+    car = "The best way to make money is to buy a car."
+    first = plan.targets.targets[0]
+    second = first.model_copy(update={"name": None, "via": None, "profile": "A PM at Northwind"})
+    targets = [
+        first.model_copy(
+            update={
+                "research": first.research.model_copy(update={"common_ground": car}),
+                "profile": plan.audit.contacts[0].description,
+            }
+        ),
+        second.model_copy(
+            update={"research": second.research.model_copy(update={"background": car})}
+        ),
+    ]
+    plan = plan.model_copy(update={"targets": plan.targets.model_copy(update={"targets": targets})})
+    assert [p.loc for p in degenerate_values(plan)] == ["targets.targets.1.research.background"]
+    kept = withhold_degenerate(plan)
+    assert kept.targets.targets[0].research.common_ground == car
+    assert kept.targets.targets[1].research.background == ""
+    assert kept.targets.targets[0].profile == plan.audit.contacts[0].description
+    assert degenerate_values(kept) == []

@@ -497,9 +497,9 @@ def test_a_sentence_pasted_inside_three_fields_values_is_pasted() -> None:
     }
     found = [p for p in inspect_output(answer, step_context(2, SITUATION))]
     assert [(format_path(p.path), p.kind) for p in found] == [
-        ("habits[0]", "pasted"),  # nearly the whole of needs[0].detail, in another field
         ("contacts[0].description", "pasted_sentence"),
         ("gaps[0]", "pasted_sentence"),
+        ("habits[0]", "pasted_sentence"),
     ]
     two = {k: answer[k] for k in ("needs", "gaps")}
     assert inspect_output(two, step_context(2, SITUATION)) == []

@@ -107,7 +107,7 @@ async def test_step_prompts_hold_only_declared_earlier_outputs() -> None:
         1: GOOD_STEP_OUTPUTS[1]["goal_statement"],
         2: GOOD_STEP_OUTPUTS[2]["gaps"][0],
         3: GOOD_STEP_OUTPUTS[3]["value_proposition"],
-        4: GOOD_STEP_OUTPUTS[4]["targets"][0]["profile"],
+        4: GOOD_STEP_OUTPUTS[4]["targets"][0]["research"]["background"],
     }
     for step, deps in NETWORKING_STEP_DEPENDENCIES.items():
         prompt = prompt_of(backend, f"step-{step}")

@@ -104,13 +104,13 @@ def withhold_degenerate(plan: Plan, source_text: str | None = None) -> Plan:
     problems = degenerate_values(plan, source_text)
     if not problems:
         return plan
-    order = {path: index for index, (path, _) in enumerate(strings_in(plan.written()))}
+    written = list(strings_in(plan.written()))
+    order = {path: index for index, (path, _) in enumerate(written)}
     withheld: list[tuple[str | int, ...]] = []
-    kept: list[str] = []
-    for problem in sorted(problems, key=lambda p: order.get(p.path, len(order))):
-        if problem.kind == "pasted" and not any(is_copy(problem.value, k) for k in kept):
-            kept.append(problem.value)  # the first place of a pasted text keeps it
-            continue
+    for problem in problems:
+        earlier = written[: order.get(problem.path, len(written))]
+        if problem.kind == "pasted" and not any(is_copy(problem.value, t) for _, t in earlier):
+            continue  # the first place of a pasted text keeps it
         withheld.append(problem.path)
     copy = plan.model_copy(deep=True)
     for path in withheld:

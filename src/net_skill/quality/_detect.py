@@ -269,9 +269,29 @@ def _bare_name(text: str, context: QualityContext) -> tuple[ProblemKind, str] | 
         return None  # the user's own phrase
     if bare in context.field_forms:
         return "field_name_echo", "is a field name, not an answer"
-    if bare in context.enum_forms and not any(c.isupper() for c in text):
+    if any(c.isupper() for c in text):
+        return None
+    if bare in context.enum_forms or _padded_fixed_value(bare, context):
         return "field_name_echo", "is one of the schema's fixed values, not an answer"
     return None
+
+
+PADDED_FIXED_WORDS = 2
+"""A fixed value with this many words or fewer around it (`get career exploration`) is one."""
+
+
+def _padded_fixed_value(bare: str, context: QualityContext) -> bool:
+    """A multi-word fixed value with a word or two of the model's own around it (`journey to
+    career exploration`); words of the user's text around it make it an answer."""
+    words = bare.split()
+    for form in context.enum_forms:
+        size = len(form.split())
+        if size < 2 or len(words) > size + PADDED_FIXED_WORDS or f" {form} " not in f" {bare} ":
+            continue
+        around = f" {bare} ".replace(f" {form} ", " ", 1).split()
+        if not any(context.tokens_in_source(echo_tokens(word)) for word in around):
+            return True
+    return False
 
 
 def _description_head(text: str, context: QualityContext) -> tuple[ProblemKind, str] | None:

@@ -235,7 +235,7 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             # field holding the text; the same field of other items is not.
             paired_fields = {_leaf(p) for p, _ in paired}
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
-        elif len(fields) >= 2 and _sentence_long(group):
+        elif len(fields) >= 2 and _sentence_long(group) and len({p[:1] for p, _ in group}) == 1:
             pasted = group[1:]  # the first place keeps it
         else:
             continue
@@ -252,8 +252,10 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
 
 
 def _sentence_long(group: list[tuple[Path, str]]) -> bool:
-    """A text long enough that two differently named fields holding it are pasted, wherever
-    they are (`targets[0].research.common_ground` and `targets[1].research.background`)."""
+    """A text long enough that two differently named fields under one top-level field holding
+    it are pasted (`targets[0].research.common_ground` and `targets[1].research.background`).
+    Under two top-level fields (two steps of a plan) they may describe one thing twice: a
+    contact's description and the same person's profile as a target."""
     return min(len(_key(t).split()) for _, t in group) >= MIN_NEAR_WORDS
 
 

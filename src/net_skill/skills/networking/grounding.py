@@ -407,7 +407,7 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
             update["relationship"] = known.relationship
         if known.strength:
             update["strength"] = known.strength
-        if known.description and not _shares_words(contact.description, known.description):
+        if known.description:  # the user's own words about them, which a paraphrase may garble
             update["description"] = known.description
         contacts.append(contact.model_copy(update=update))
     kept = _first_of_each(contacts, _contact_key)
@@ -454,9 +454,9 @@ def ground_maintenance(maintenance: Maintenance, audit: NetworkAudit | None) -> 
 
 
 def ground_targets(targets: TargetList, audit: NetworkAudit | None) -> TargetList:
-    """Each person is a target once; nobody is reached "via" themselves; a named target whose
-    profile only repeats the name, or shares no word with what the audit says of that person
-    (`Mateusz` for an old friend at Duolingo), gets the audit's description of that person."""
+    """Each person is a target once; nobody is reached "via" themselves; a named target the
+    audit describes gets that description as its profile (the model's own wrote `Mateusz` for
+    an old friend at Duolingo, or another contact's role)."""
     described = {c.name: c.description for c in audit.contacts if c.name} if audit else {}
     kept: list[Target] = []
     for target in _first_of_each(targets.targets, lambda t: _fold(t.name or t.profile)):
@@ -464,9 +464,7 @@ def ground_targets(targets: TargetList, audit: NetworkAudit | None) -> TargetLis
         if target.via and target.name and _fold(target.via) == _fold(target.name):
             update["via"] = None
         known = described.get(target.name or "")
-        if target.name and _fold(target.profile) in ("", _fold(target.name)):
-            update["profile"] = known or target.profile
-        elif known and not _shares_words(target.profile, known):
+        if known:
             update["profile"] = known
         kept.append(target.model_copy(update=update) if update else target)
     return targets.model_copy(update={"targets": kept})
@@ -562,8 +560,3 @@ def _by_part(facts: dict[str, PersonFacts], name: str) -> PersonFacts | None:
 def _is_org_everywhere(name: str, text: str) -> bool:
     spans = [m.span() for m in re.finditer(_name_pattern(name), text)]
     return bool(spans) and all(_looks_like_org(text, s, e) for s, e in spans)
-
-
-def _shares_words(first: str, second: str) -> bool:
-    words = {w for w in re.findall(r"\w{4,}", first.casefold())}
-    return bool(words & set(re.findall(r"\w{4,}", second.casefold())))

@@ -81,8 +81,9 @@ def invented_people(text: str, known: str) -> list[str]:
             continue  # German capitalises every noun: only a cued name is evidence
         parts = name.split()
         unknown = [p for p in parts if not appears_in(p, known)]
-        if not unknown or (unknown == parts[:1] and _opens_sentence(name, text)):
-            continue
+        opener = unknown == parts[:1] and _opens_sentence(name, text)
+        if not unknown or (opener and not is_given_name(parts[0])):
+            continue  # "Ask Carvalho" opens with a verb; "Brian Carvalho" is someone else
         invented.append(name)
     taken = {word for name in invented for word in name.split()}
     for name in lone_given_names(text):
