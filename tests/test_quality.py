@@ -72,6 +72,7 @@ def test_from_schema_harvests_names_descriptions_and_enums(report_context: Quali
         ("{{title}}", "template_debris"),
         ('{"title": "x"}', "json_debris"),
         ("logs logs logs logs logs", "word_loop"),
+        ("Checkout lost orders on iOS. Checkout lost orders on iOS. Payments failed.", "word_loop"),
         ("see https://example.com/report", "foreign_url"),
         ("seen at 2026-03-05 10:11:12", "foreign_timestamp"),
         ("N/A", "blank"),
@@ -165,6 +166,35 @@ def test_a_long_text_in_two_differently_named_fields_is_pasted_the_first_keeps_i
     )
     short = "Fabrikam product team"
     assert pasted([target("", short), target(short, "")]) == []
+
+
+def test_a_sentence_in_two_parts_of_one_message_is_pasted() -> None:
+    """A local run on 2026-12-04: the parts of one message, which a reader sees as one text,
+    open with the same sentence; the first part keeps it. The same sentence in two messages
+    is each message's own."""
+    goal = "I want to move into instructional design at an edtech company."
+    message = {
+        "why_you": goal,
+        "who_i_am": f"{goal} I'm a high school chemistry teacher in Porto, Portugal.",
+        "ask": "Could we talk for 20 minutes about how you moved into learning design?",
+    }
+    found = inspect_output({"messages": [message]}, step_context(5, SITUATION))
+    assert [(format_path(p.path), p.kind) for p in found] == [
+        ("messages[0].who_i_am", "pasted_sentence")
+    ]
+    other = {**message, "who_i_am": "I'm a high school chemistry teacher in Porto, Portugal."}
+    two = {"messages": [other, {**other, "why_you": "You lead design at Duolingo."}]}
+    two["messages"][1]["ask"] = "Could I ask you about learning design at Duolingo?"
+    assert inspect_output(two, step_context(5, SITUATION)) == []
+
+
+def test_two_answers_may_describe_one_thing_twice(report_context: QualityContext) -> None:
+    """A plan holds one answer per step (`answer_depth=1`): a contact's description given
+    again as the same person's target profile is no paste; within one answer it is."""
+    said = "Former manager, now a group PM at Fabrikam"
+    plan = {"audit": {"description": said}, "targets": {"profile": said}}
+    assert inspect_output(plan, report_context, answer_depth=1) == []
+    assert [p.kind for p in inspect_output(plan, report_context)] == ["pasted"]
 
 
 def test_message_names_the_field_and_says_what_to_write() -> None:
@@ -497,9 +527,9 @@ def test_a_sentence_pasted_inside_three_fields_values_is_pasted() -> None:
     }
     found = [p for p in inspect_output(answer, step_context(2, SITUATION))]
     assert [(format_path(p.path), p.kind) for p in found] == [
+        ("habits[0]", "pasted"),  # nearly the whole of needs[0].detail, in another field
         ("contacts[0].description", "pasted_sentence"),
         ("gaps[0]", "pasted_sentence"),
-        ("habits[0]", "pasted_sentence"),
     ]
     two = {k: answer[k] for k in ("needs", "gaps")}
     assert inspect_output(two, step_context(2, SITUATION)) == []

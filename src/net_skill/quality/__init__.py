@@ -2,8 +2,9 @@
 
 A small model under a JSON-schema grammar always returns valid JSON, but its strings can be
 junk: template or JSON debris (`{{1}}`, `":`, `[{`), field names given back as answers
-(`closing_questions:`, `current_colleague`), copies of the schema's descriptions, of the
-prompt's instructions, of the skill's own items or of a worked example, word loops, text
+(`closing_questions:`, `current_colleague`, a fixed value repeated beside its field),
+copies of the schema's descriptions (also whole and padded with filler), of the prompt's
+instructions, of the skill's own items or of a worked example, word loops, text
 without a letter, links and timestamps the user never wrote, and one text pasted into many
 fields. This module finds
 them and says, in one sentence to the model, what is wrong with which field, so that a

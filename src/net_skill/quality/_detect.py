@@ -422,7 +422,25 @@ def _loop(text: str, _context: QualityContext) -> tuple[ProblemKind, str] | None
     character = _CHARACTER_LOOP.search(text)
     if character:
         return "word_loop", f'repeats "{character.group(1)}" over and over'
+    if _repeated_sentence(text):
+        return "word_loop", "says one of its sentences twice"
     return None
+
+
+MIN_REPEATED_SENTENCE_WORDS = 4
+
+
+def _repeated_sentence(text: str) -> bool:
+    """One sentence of four words or more written twice in one value ("I want to move into
+    instructional design. I want to move into instructional design. …")."""
+    seen: set[tuple[str, ...]] = set()
+    for sentence in split_sentences(text):
+        key = tuple(value_words(sentence))
+        if len(key) >= MIN_REPEATED_SENTENCE_WORDS:
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
 
 
 def _repeated_unit(tokens: tuple[str, ...], size: int, needed: int) -> str | None:

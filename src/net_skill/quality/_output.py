@@ -36,7 +36,10 @@ MIN_WORD_ECHOES = 2
 
 
 def inspect_output(
-    data: BaseModel | Mapping[str, Any] | Sequence[Any], context: QualityContext
+    data: BaseModel | Mapping[str, Any] | Sequence[Any],
+    context: QualityContext,
+    *,
+    answer_depth: int = 0,
 ) -> list[Problem]:
     """The problems of every string in `data` (a model, a dict or a list), with their paths,
     plus one value pasted into many fields.
@@ -44,9 +47,14 @@ def inspect_output(
     Fields the schema gives a fixed set of values (`context.enum_paths`) are not free text and
     are skipped. Pasted: the same text (the same word stems, so `Current Colleage` and `Current
     Colleagues` are one; two words or more; not taken from the user's text) in
-    `MIN_PASTED_FIELDS` or more differently named fields, in two fields of one object or two
-    items of one list of strings, or a list item repeated word for word. One field repeated
-    across items that otherwise differ (the sender's line of each message) is not pasted.
+    `MIN_PASTED_FIELDS` or more differently named fields (two in one answer, for a text of six
+    words or more), in two fields of one object or two items of one list of strings, or a list
+    item repeated word for word. One field repeated across items that otherwise differ (the
+    sender's line of each message) is not pasted.
+
+    `answer_depth`: how many leading path parts name one answer, when `data` holds several (1
+    for a plan whose top-level fields are the steps' answers). Two answers may describe one
+    thing twice (a contact's description, the same person's profile as a target).
     """
     root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     every = list(strings_in(root))
@@ -56,7 +64,7 @@ def inspect_output(
     problems.extend(_fixed_value_repeated(every, {p.path for p in problems}, context))
     empty = {p.path for p in problems if p.kind in _NOT_TEXT}
     kept = [(p, t) for p, t in values if p not in empty]
-    problems.extend(_pasted(kept, context))
+    problems.extend(_pasted(kept, context, answer_depth))
     problems.extend(
         _duplicate_items(kept, {p.path for p in problems if p.kind == "pasted"}, context)
     )
@@ -169,7 +177,8 @@ MIN_SENTENCE_WORDS = 8
 def _pasted_sentences(
     values: list[tuple[Path, str]], done: set[Path], context: QualityContext
 ) -> list[Problem]:
-    """One long sentence inside the values of `MIN_PASTED_FIELDS` differently named fields, its
+    """One long sentence inside the values of `MIN_PASTED_FIELDS` differently named fields (or
+    two fields of one object, which a reader sees side by side: the parts of one message), its
     numbers aside (`El proyecto de la fuente … de 24.` and `… de 50.`), with other text around
     it: the values differ, so `_pasted` does not group them. The first place keeps it; the
     others are problems."""
@@ -184,7 +193,10 @@ def _pasted_sentences(
     flagged = set(done)
     for group in places.values():
         fields = {_leaf(path) for path, _ in group}
-        if len(fields) < MIN_PASTED_FIELDS or contains_phrase(context.source_text, group[0][1]):
+        one_object = len(fields) >= 2 and len({_owner(path, True)[0] for path, _ in group}) == 1
+        if len(fields) < MIN_PASTED_FIELDS and not one_object:
+            continue
+        if contains_phrase(context.source_text, group[0][1]):
             continue
         first = format_path(group[0][0])
         for path, _ in group[1:]:
@@ -219,7 +231,9 @@ def _owner(path: Path, long: bool = False) -> tuple[Path, bool]:
     return path[: max(0, end - 1)], end < len(path) and not long
 
 
-def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Problem]:
+def _pasted(
+    values: list[tuple[Path, str]], context: QualityContext, answer_depth: int
+) -> list[Problem]:
     problems: list[Problem] = []
     for group in _copies(values):
         if len(group) < 2 or contains_phrase(context.source_text, group[0][1]):
@@ -235,7 +249,7 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             # field holding the text; the same field of other items is not.
             paired_fields = {_leaf(p) for p, _ in paired}
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
-        elif len(fields) >= 2 and _sentence_long(group) and len({p[:1] for p, _ in group}) == 1:
+        elif len(fields) >= 2 and _sentence_long(group, answer_depth):
             pasted = group[1:]  # the first place keeps it
         else:
             continue
@@ -251,12 +265,11 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
     return problems
 
 
-def _sentence_long(group: list[tuple[Path, str]]) -> bool:
-    """A text long enough that two differently named fields under one top-level field holding
-    it are pasted (`targets[0].research.common_ground` and `targets[1].research.background`).
-    Under two top-level fields (two steps of a plan) they may describe one thing twice: a
-    contact's description and the same person's profile as a target."""
-    return min(len(_key(t).split()) for _, t in group) >= MIN_NEAR_WORDS
+def _sentence_long(group: list[tuple[Path, str]], answer_depth: int) -> bool:
+    """A text long enough that two differently named fields of one answer holding it are
+    pasted (`targets[0].research.common_ground` and `targets[1].research.background`)."""
+    one_answer = len({path[:answer_depth] for path, _ in group}) == 1
+    return one_answer and min(len(_key(t).split()) for _, t in group) >= MIN_NEAR_WORDS
 
 
 MIN_NEAR_WORDS = 6
