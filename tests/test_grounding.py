@@ -128,7 +128,9 @@ def _unnamed(description: str) -> dict[str, str | None]:
         ("need a job in sales", "The person's role is not specified (current colleague)", False),
         ("need a job in sales", "", False),
         ("nurse, want ux research job", "nurse, want ux research job", False),  # the user
-        ("nurse, want ux research job", "A UX researcher at a hospital", True),
+        ("nurse, want ux research job", "The nurse is a medical doctor.", False),  # the user
+        ("nurse, want ux research job; I know a UX researcher", "A UX researcher", True),
+        ("nurse, want ux research job", "A UX researcher at a hospital", False),  # nobody else
         ("My old manager at Fabrikam now hires PMs.", "Old manager, now at Fabrikam", True),
         ("I know a few recruiters in fintech.", "A fintech recruiter", True),
         ("元上司がメルカリでPMをしています。", "メルカリの元上司", True),

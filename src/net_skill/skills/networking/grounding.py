@@ -36,6 +36,19 @@ from net_skill.text import contains_phrase, content_terms
 
 _BEFORE = 70
 """Characters before a name searched for cue words (within its sentence)."""
+_OTHER_PEOPLE = re.compile(
+    r"\b(?:manager|boss|colleague|co-?worker|teammate|cousin|sister|brother|friend|aunt|uncle|"
+    r"mentor|advisor|adviser|professor|lecturer|tutor|classmate|roommate|neighbou?r|partner|"
+    r"wife|husband|chair|predecessor|director|founder|recruiter|headhunter|contact|people|"
+    r"someone|alumn(?:us|a|i|ae)|client|customer|investor|jef[ea]|compañer[oa]|excompañer[oa]|"
+    r"coleg[ao]|amig[oa]|prim[oa]|contact[oa]|conhecid[oa]|collègue|chef|cheffe|ami|amie|"
+    r"patron(?:ne)?|Kolleg(?:e|in)|Freund(?:in)?|Chef(?:in)?|Studienfreund(?:in)?|Leute)s?\b"
+    r"|\b(?:I|we) (?:know|met)\b|\b(?:anyone|everyone|network|following|followers)\b"
+    r"|同僚|上司|同事|领导|老板|友人|友達|親友|朋友|先輩|後輩|恩師|教授|同学|校友|导师|老师|知り合い|知人"
+    r"|人脉|联系人",
+    re.IGNORECASE,
+)
+"""Words that say the situation is about someone besides the user (`recruiters`, `元上司`)."""
 _SELF = 0.8
 """An unnamed contact described by this share of the situation, word for word, is the user."""
 
@@ -386,14 +399,17 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
     relationship whom the model left out added."""
     facts = {p.name: p for p in named_people(text)}
     people = {n.casefold() for n in facts}
+    others = bool(facts) or bool(_OTHER_PEOPLE.search(text))
     contacts = []
     mentioned = content_terms(text)
     for contact in audit.contacts:
         if contact.name is None:
             # an unnamed contact is someone the text mentions ("my old manager at Fabrikam");
             # one whose description shares no word with it is made up, and one that is most
-            # of the text ("nurse, want ux research job") is the user
-            if content_terms(contact.description) & mentioned and not _is_text(contact, text):
+            # of the text ("nurse, want ux research job") is the user; a text about nobody
+            # else has no unnamed contacts ("The nurse is a medical doctor." is the user too)
+            shared = content_terms(contact.description) & mentioned
+            if others and shared and not _is_text(contact, text):
                 contacts.append(contact)
             continue
         known = facts.get(contact.name) or _by_part(facts, contact.name)
