@@ -153,16 +153,23 @@ def test_a_lone_first_name_the_situation_never_names_is_a_problem() -> None:
 
 
 def test_a_field_one_word_cannot_answer_is_a_problem() -> None:
-    """Real values: `Relevance: kiddie`, `Information: careersaving`; a kind, a seniority or a
-    place may be one word, and a sentence in any script is not one word."""
+    """Real values: `Relevance: kiddie`, `Information: careersaving`, a target's profile
+    `Minecraft.com`; a kind, a seniority or a place may be one word, and a sentence in any
+    script is not one word."""
     data = {
         "needs": [{"kind": "information", "detail": "careersaving"}],
         "who_can_help": [{"kind_of_person": "Mentors", "where": "Fintech", "seniority": "Senior"}],
         "contacts": [{"relevance": "kiddie", "description": "Colleague"}],
         "messages": [{"why_you": "佐藤さんは元同僚です。", "ask": "Coffee next week?"}],
+        # a local run on 2026-12-04, for "nurse, want ux research job"
+        "targets": [{"profile": "Minecraft.com"}, {"profile": "UX research lead at Booking.com"}],
     }
     found = prose_is_not_one_word(SITUATION)(data)
-    assert [format_path(p.path) for p in found] == ["needs[0].detail", "contacts[0].relevance"]
+    assert [format_path(p.path) for p in found] == [
+        "needs[0].detail",
+        "contacts[0].relevance",
+        "targets[0].profile",
+    ]
 
 
 def test_an_interview_question_that_asks_nothing_is_a_problem() -> None:

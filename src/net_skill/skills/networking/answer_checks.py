@@ -218,12 +218,13 @@ _PROSE_FIELD_TEXT = """
     goal_statement detail relevance superpower value_proposition background common_ground
     value_to_offer why_you who_i_am ask make_it_easy follow_up_message hope_to_learn
     tell_me_about_yourself questions thank_you_note reason_to_reach_out why_them message
-    if_they_say_no
+    if_they_say_no profile
 """
 PROSE_FIELDS = frozenset(_PROSE_FIELD_TEXT.split())
 """Fields one word cannot answer (`Relevance: kiddie`, `Information: careersaving`): they ask
-what exactly is needed, how someone relates to the goal, a line of a message. A kind, a
-seniority or a place may rightly be one word (`Senior`, `Fintech`)."""
+what exactly is needed, how someone relates to the goal, a line of a message, a target's
+role, company and context (not `Minecraft.com`). A kind, a seniority or a place may rightly
+be one word (`Senior`, `Fintech`)."""
 
 
 def prose_is_not_one_word(_source_text: str) -> AnswerCheck:
@@ -232,8 +233,16 @@ def prose_is_not_one_word(_source_text: str) -> AnswerCheck:
         "one_word",
         "is one word; write a phrase that says it",
         "the value was one word; write a phrase that says what the field asks",
-        lambda path, text: _leaf(path) in PROSE_FIELDS and len(words(text, digits=True)) == 1,
+        lambda path, text: _leaf(path) in PROSE_FIELDS and _one_word(text),
     )
+
+
+_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z]{2,})+")
+
+
+def _one_word(text: str) -> bool:
+    """One word, or one domain name standing alone (`Minecraft.com`, `Narcos.net`)."""
+    return len(words(text, digits=True)) == 1 or bool(_DOMAIN.fullmatch(text.strip().rstrip(".")))
 
 
 _QUESTION = re.compile(r"[?？]|[か吗呢][。.]?\s*$")
