@@ -188,13 +188,17 @@ def test_a_sentence_in_two_parts_of_one_message_is_pasted() -> None:
     assert inspect_output(two, step_context(5, SITUATION)) == []
 
 
-def test_two_answers_may_describe_one_thing_twice(report_context: QualityContext) -> None:
-    """A plan holds one answer per step (`answer_depth=1`): a contact's description given
-    again as the same person's target profile is no paste; within one answer it is."""
-    said = "Former manager, now a group PM at Fabrikam"
-    plan = {"audit": {"description": said}, "targets": {"profile": said}}
-    assert inspect_output(plan, report_context, answer_depth=1) == []
-    assert [p.kind for p in inspect_output(plan, report_context)] == ["pasted"]
+def test_a_thing_said_twice_outside_one_list_is_no_paste() -> None:
+    """A labelled good plan's superpower is one of its offers; a plan's contact description
+    is the same person's profile as a target. Only two items of one list holding one text
+    in two differently named fields are pasted."""
+    said = "Writing fast Monte Carlo simulations in C++"
+    value = {"offers": [{"kind": "skills", "detail": said}], "superpower": said}
+    assert inspect_output(value, step_context(3, SITUATION)) == []
+    described = "Former manager, now a group PM at Fabrikam"
+    plan = {"audit": {"contacts": [{"description": described}]}}
+    plan["targets"] = {"targets": [{"profile": described}]}
+    assert inspect_output(plan, step_context(4, SITUATION)) == []
 
 
 def test_message_names_the_field_and_says_what_to_write() -> None:
@@ -527,9 +531,9 @@ def test_a_sentence_pasted_inside_three_fields_values_is_pasted() -> None:
     }
     found = [p for p in inspect_output(answer, step_context(2, SITUATION))]
     assert [(format_path(p.path), p.kind) for p in found] == [
-        ("habits[0]", "pasted"),  # nearly the whole of needs[0].detail, in another field
         ("contacts[0].description", "pasted_sentence"),
         ("gaps[0]", "pasted_sentence"),
+        ("habits[0]", "pasted_sentence"),
     ]
     two = {k: answer[k] for k in ("needs", "gaps")}
     assert inspect_output(two, step_context(2, SITUATION)) == []

@@ -87,7 +87,7 @@ def degenerate_values(plan: Plan, source_text: str | None = None) -> list[Qualit
     context = _plan_context(type(plan)).with_source(
         plan.situation if source_text is None else source_text
     )
-    problems = inspect_output(plan.written(), context, answer_depth=1)
+    problems = inspect_output(plan.written(), context)
     return [p for p in problems if p.value.strip()]
 
 

@@ -36,10 +36,7 @@ MIN_WORD_ECHOES = 2
 
 
 def inspect_output(
-    data: BaseModel | Mapping[str, Any] | Sequence[Any],
-    context: QualityContext,
-    *,
-    answer_depth: int = 0,
+    data: BaseModel | Mapping[str, Any] | Sequence[Any], context: QualityContext
 ) -> list[Problem]:
     """The problems of every string in `data` (a model, a dict or a list), with their paths,
     plus one value pasted into many fields.
@@ -47,14 +44,10 @@ def inspect_output(
     Fields the schema gives a fixed set of values (`context.enum_paths`) are not free text and
     are skipped. Pasted: the same text (the same word stems, so `Current Colleage` and `Current
     Colleagues` are one; two words or more; not taken from the user's text) in
-    `MIN_PASTED_FIELDS` or more differently named fields (two in one answer, for a text of six
-    words or more), in two fields of one object or two items of one list of strings, or a list
-    item repeated word for word. One field repeated across items that otherwise differ (the
-    sender's line of each message) is not pasted.
-
-    `answer_depth`: how many leading path parts name one answer, when `data` holds several (1
-    for a plan whose top-level fields are the steps' answers). Two answers may describe one
-    thing twice (a contact's description, the same person's profile as a target).
+    `MIN_PASTED_FIELDS` or more differently named fields (two in the items of one list, for a
+    text of six words or more), in two fields of one object or two items of one list of
+    strings, or a list item repeated word for word. One field repeated across items that
+    otherwise differ (the sender's line of each message) is not pasted.
     """
     root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     every = list(strings_in(root))
@@ -64,7 +57,7 @@ def inspect_output(
     problems.extend(_fixed_value_repeated(every, {p.path for p in problems}, context))
     empty = {p.path for p in problems if p.kind in _NOT_TEXT}
     kept = [(p, t) for p, t in values if p not in empty]
-    problems.extend(_pasted(kept, context, answer_depth))
+    problems.extend(_pasted(kept, context))
     problems.extend(
         _duplicate_items(kept, {p.path for p in problems if p.kind == "pasted"}, context)
     )
@@ -231,9 +224,7 @@ def _owner(path: Path, long: bool = False) -> tuple[Path, bool]:
     return path[: max(0, end - 1)], end < len(path) and not long
 
 
-def _pasted(
-    values: list[tuple[Path, str]], context: QualityContext, answer_depth: int
-) -> list[Problem]:
+def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Problem]:
     problems: list[Problem] = []
     for group in _copies(values):
         if len(group) < 2 or contains_phrase(context.source_text, group[0][1]):
@@ -249,7 +240,7 @@ def _pasted(
             # field holding the text; the same field of other items is not.
             paired_fields = {_leaf(p) for p, _ in paired}
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
-        elif len(fields) >= 2 and _sentence_long(group, answer_depth):
+        elif len(fields) >= 2 and _long_in_one_list(group):
             pasted = group[1:]  # the first place keeps it
         else:
             continue
@@ -265,11 +256,22 @@ def _pasted(
     return problems
 
 
-def _sentence_long(group: list[tuple[Path, str]], answer_depth: int) -> bool:
-    """A text long enough that two differently named fields of one answer holding it are
-    pasted (`targets[0].research.common_ground` and `targets[1].research.background`)."""
-    one_answer = len({path[:answer_depth] for path, _ in group}) == 1
-    return one_answer and min(len(_key(t).split()) for _, t in group) >= MIN_NEAR_WORDS
+def _long_in_one_list(group: list[tuple[Path, str]]) -> bool:
+    """A text long enough that two differently named fields of the items of one list holding
+    it are pasted (`targets[0].research.common_ground` and `targets[1].research.background`).
+    Elsewhere a thing may rightly be said twice: a superpower is often one of the offers, and
+    a contact's description is the same person's profile as a target."""
+    lists = {_list_of(path) for path, _ in group}
+    one_list = len(lists) == 1 and None not in lists
+    return one_list and min(len(_key(t).split()) for _, t in group) >= MIN_NEAR_WORDS
+
+
+def _list_of(path: Path) -> Path | None:
+    """The list of objects whose item holds `path` (`("targets",)`), if any."""
+    for index in range(len(path) - 1):
+        if isinstance(path[index], int):
+            return path[:index]
+    return None
 
 
 MIN_NEAR_WORDS = 6
