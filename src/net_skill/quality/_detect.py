@@ -327,7 +327,7 @@ _ECHO_KINDS: dict[str, tuple[ProblemKind, str]] = {
 
 
 _OWN_WORDS = re.compile(
-    r"\bin plain words\b|\bfor this situation\b|\bspecific to (?:the|this) situation\b"
+    r",\s*in plain words\b|\bfor this situation\b|\bspecific to (?:the|this) situation\b"
     # the re-asks' own hints (`_HINTS`, and those of a profile's checks)
     r"|\bthe (?:value|detail|answer) (?:was|had|copied|repeated|named|described)\b",
     re.IGNORECASE,
