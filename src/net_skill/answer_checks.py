@@ -107,7 +107,7 @@ def withhold_degenerate(plan: Plan, source_text: str | None = None) -> Plan:
     written = list(strings_in(plan.written()))
     order = {path: index for index, (path, _) in enumerate(written)}
     withheld: list[tuple[str | int, ...]] = []
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: order.get(p.path, len(order))):
         earlier = written[: order.get(problem.path, len(written))]
         if problem.kind == "pasted" and not any(is_copy(problem.value, t) for _, t in earlier):
             continue  # the first place of a pasted text keeps it

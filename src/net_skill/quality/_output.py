@@ -230,7 +230,8 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
         if len(group) < 2 or contains_phrase(context.source_text, group[0][1]):
             continue
         fields = {_leaf(path) for path, _ in group}
-        long = min(len(_key(t).split()) for _, t in group) >= MIN_LONG_WORDS
+        shortest = min(len(_key(t).split()) for _, t in group)
+        long = shortest >= MIN_LONG_WORDS
         owners = [_owner(path, long) for path, _ in group]
         paired = [(p, t) for p, t in group if owners.count(_owner(p, long)) > 1]
         if len(fields) >= MIN_PASTED_FIELDS:
@@ -240,7 +241,7 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             # field holding the text; the same field of other items is not.
             paired_fields = {_leaf(p) for p, _ in paired}
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
-        elif len(fields) >= 2 and _long_in_one_list(group):
+        elif len(fields) >= 2 and shortest >= MIN_NEAR_WORDS and _in_one_list(group):
             pasted = group[1:]  # the first place keeps it
         else:
             continue
@@ -256,14 +257,14 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
     return problems
 
 
-def _long_in_one_list(group: list[tuple[Path, str]]) -> bool:
-    """A text long enough that two differently named fields of the items of one list holding
-    it are pasted (`targets[0].research.common_ground` and `targets[1].research.background`).
-    Elsewhere a thing may rightly be said twice: a superpower is often one of the offers, and
-    a contact's description is the same person's profile as a target."""
+def _in_one_list(group: list[tuple[Path, str]]) -> bool:
+    """Whether every place is in the items of one list: there, two differently named fields
+    holding one long text are pasted (`targets[0].research.common_ground` and
+    `targets[1].research.background`). Elsewhere a thing may rightly be said twice: a
+    superpower is often one of the offers, and a contact's description is the same person's
+    profile as a target."""
     lists = {_list_of(path) for path, _ in group}
-    one_list = len(lists) == 1 and None not in lists
-    return one_list and min(len(_key(t).split()) for _, t in group) >= MIN_NEAR_WORDS
+    return len(lists) == 1 and None not in lists
 
 
 def _list_of(path: Path) -> Path | None:

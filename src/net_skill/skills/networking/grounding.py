@@ -36,19 +36,6 @@ from net_skill.text import contains_phrase, content_terms
 
 _BEFORE = 70
 """Characters before a name searched for cue words (within its sentence)."""
-_OTHER_PEOPLE = re.compile(
-    r"\b(?:manager|boss|colleague|co-?worker|teammate|cousin|sister|brother|friend|aunt|uncle|"
-    r"mentor|advisor|adviser|professor|lecturer|tutor|classmate|roommate|neighbou?r|partner|"
-    r"wife|husband|chair|predecessor|director|founder|recruiter|headhunter|contact|people|"
-    r"someone|alumn(?:us|a|i|ae)|client|customer|investor|jef[ea]|compañer[oa]|excompañer[oa]|"
-    r"coleg[ao]|amig[oa]|prim[oa]|contact[oa]|conhecid[oa]|collègue|chef|cheffe|ami|amie|"
-    r"patron(?:ne)?|Kolleg(?:e|in)|Freund(?:in)?|Chef(?:in)?|Studienfreund(?:in)?|Leute)s?\b"
-    r"|\b(?:I|we) (?:know|met)\b|\b(?:anyone|everyone|network|following|followers)\b"
-    r"|同僚|上司|同事|领导|老板|友人|友達|親友|朋友|先輩|後輩|恩師|教授|同学|校友|导师|老师|知り合い|知人"
-    r"|人脉|联系人",
-    re.IGNORECASE,
-)
-"""Words that say the situation is about someone besides the user (`recruiters`, `元上司`)."""
 _SELF = 0.8
 """An unnamed contact described by this share of the situation, word for word, is the user."""
 
@@ -242,12 +229,23 @@ _ORG_WORDS = _words(
     "foundation university college institute bank group labs lab inc ltd llc gmbh corp "
     "school hospital agency partners capital ventures society council association"
 )
-_RELATION_WORDS = re.compile(
-    r"\b(?:manager|boss|colleague|co-?worker|teammate|cousin|sister|brother|friend|aunt|"
-    r"uncle|mentor|advisor|adviser|professor|classmate|roommate|neighbou?r|partner|wife|"
-    r"husband|chair|predecessor|lead|director|founder|recruiter)\s*$",
+_RELATION_WORD_TEXT = (
+    r"manager|boss|colleague|co-?worker|teammate|cousin|sister|brother|friend|aunt|uncle|mentor|"
+    r"advisor|adviser|professor|classmate|roommate|neighbou?r|partner|wife|husband|chair|"
+    r"predecessor|director|founder|recruiter"
+)
+_RELATION_WORDS = re.compile(rf"\b(?:{_RELATION_WORD_TEXT}|lead)\s*$", re.IGNORECASE)
+_OTHER_PEOPLE = re.compile(
+    rf"\b(?:{_RELATION_WORD_TEXT}|lecturer|tutor|headhunter|contact|people|someone|"
+    r"alumn(?:us|a|i|ae)|client|customer|investor|jef[ea]|compañer[oa]|excompañer[oa]|coleg[ao]|"
+    r"amig[oa]|prim[oa]|contact[oa]|conhecid[oa]|collègue|chef|cheffe|ami|amie|patron(?:ne)?|"
+    r"Kolleg(?:e|in)|Freund(?:in)?|Chef(?:in)?|Studienfreund(?:in)?|Leute)s?\b"
+    r"|\b(?:I|we) (?:know|met)\b|\b(?:anyone|everyone|network|following|followers)\b"
+    r"|同僚|上司|同事|领导|老板|友人|友達|親友|朋友|先輩|後輩|恩師|教授|同学|校友|导师|老师|知り合い|知人"
+    r"|人脉|联系人",
     re.IGNORECASE,
 )
+"""Words that say the situation is about someone besides the user (`recruiters`, `元上司`)."""
 
 
 def named_people(text: str) -> list[PersonFacts]:
@@ -409,7 +407,7 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
             # of the text ("nurse, want ux research job") is the user; a text about nobody
             # else has no unnamed contacts ("The nurse is a medical doctor." is the user too)
             shared = content_terms(contact.description) & mentioned
-            if others and shared and not _is_text(contact, text):
+            if others and shared and not _is_the_situation(contact, text):
                 contacts.append(contact)
             continue
         known = facts.get(contact.name) or _by_part(facts, contact.name)
@@ -430,7 +428,7 @@ def ground_audit(audit: NetworkAudit, text: str) -> NetworkAudit:
     return audit.model_copy(update={"contacts": [*kept, *_left_out(facts, kept)]})
 
 
-def _is_text(contact: Contact, text: str) -> bool:
+def _is_the_situation(contact: Contact, text: str) -> bool:
     said = contact.description
     return contains_phrase(text, said) and len(said.split()) >= _SELF * len(text.split())
 
