@@ -53,13 +53,13 @@ def _put(tree: dict[str, Any], path: tuple[str | int, ...], value: str) -> None:
     for part, after in zip(path, (*path[1:], None), strict=True):
         if after is None:
             break
-        default: Any = [] if isinstance(after, int) else {}
+        container = list if isinstance(after, int) else dict  # new each time: items must not alias
         if isinstance(part, int):
             while len(node) <= part:
-                node.append(default)
+                node.append(container())
             node = node[part]
         else:
-            node = node.setdefault(part, default)
+            node = node.setdefault(part, container())
     last = path[-1]
     if isinstance(last, int):
         while len(node) <= last:
