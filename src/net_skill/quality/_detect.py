@@ -21,7 +21,7 @@ from net_skill.quality._context import (
     split_sentences,
     value_words,
 )
-from net_skill.text import fold
+from net_skill.text import fold, words
 
 ProblemKind = Literal[
     "blank",
@@ -283,10 +283,10 @@ PADDED_FIXED_WORDS = 2
 def _padded_fixed_value(bare: str, context: QualityContext) -> bool:
     """A multi-word fixed value with a word or two of the model's own around it (`journey to
     career exploration`); words of the user's text around it make it an answer."""
-    words = bare.split()
+    tokens = bare.split()
     for form in context.enum_forms:
         size = len(form.split())
-        if size < 2 or len(words) > size + PADDED_FIXED_WORDS or f" {form} " not in f" {bare} ":
+        if size < 2 or len(tokens) > size + PADDED_FIXED_WORDS or f" {form} " not in f" {bare} ":
             continue
         around = f" {bare} ".replace(f" {form} ", " ", 1).split()
         if not any(context.tokens_in_source(echo_tokens(word)) for word in around):
@@ -328,6 +328,7 @@ _ECHO_KINDS: dict[str, tuple[ProblemKind, str]] = {
 
 _OWN_WORDS = re.compile(
     r",\s*in plain words\b|\bfor this situation\b|\bspecific to (?:the|this) situation\b"
+    r"|\bin this person['’]s situation\b"
     # the re-asks' own hints (`_HINTS`, and those of a profile's checks)
     r"|\bthe (?:value|detail|answer) (?:was|had|copied|repeated|named|described)\b",
     re.IGNORECASE,
@@ -431,11 +432,12 @@ MIN_REPEATED_SENTENCE_WORDS = 4
 
 
 def _repeated_sentence(text: str) -> bool:
-    """One sentence of four words or more written twice in one value ("I want to move into
-    instructional design. I want to move into instructional design. …")."""
+    """One sentence of four words or more written twice in one value, its numbers aside ("I
+    want to move into instructional design. I want to move into instructional design. …",
+    "El proyecto … de 24. El proyecto … de 50.")."""
     seen: set[tuple[str, ...]] = set()
     for sentence in split_sentences(text):
-        key = tuple(value_words(sentence))
+        key = tuple(words(sentence))
         if len(key) >= MIN_REPEATED_SENTENCE_WORDS:
             if key in seen:
                 return True

@@ -186,8 +186,7 @@ def _pasted_sentences(
     flagged = set(done)
     for group in places.values():
         fields = {_leaf(path) for path, _ in group}
-        one_object = len(fields) >= 2 and len({_owner(path, True)[0] for path, _ in group}) == 1
-        if len(fields) < MIN_PASTED_FIELDS and not one_object:
+        if len(fields) < MIN_PASTED_FIELDS and not _two_fields_of_one_object(group):
             continue
         if contains_phrase(context.source_text, group[0][1]):
             continue
@@ -198,6 +197,15 @@ def _pasted_sentences(
                 reason = f"repeats a sentence of {first} and {len(group) - 2} other value(s)"
                 problems.append(problem(path, "pasted_sentence", reason, texts[path], context))
     return problems
+
+
+def _two_fields_of_one_object(group: list[tuple[Path, str]]) -> bool:
+    """Whether two differently named fields of one object are among the places (the why and
+    the message of one ask), whatever other places hold the text too."""
+    fields: dict[Path, set[str]] = defaultdict(set)
+    for path, _ in group:
+        fields[_owner(path, True)[0]].add(_leaf(path))
+    return any(len(names) >= 2 for names in fields.values())
 
 
 def _key(text: str, *, digits: bool = True) -> str:
