@@ -233,3 +233,26 @@ def test_a_text_pasted_twice_in_one_step_keeps_its_first_place_only() -> None:
     assert kept.targets.targets[1].research.background == ""
     assert kept.targets.targets[0].profile == plan.audit.contacts[0].description
     assert degenerate_values(kept) == []
+
+
+def test_a_long_text_in_three_places_of_two_field_names_is_pasted_across_steps() -> None:
+    """A local run on 2026-12-04 (Spanish): one invented sentence as a need's detail, an
+    offer's detail and where to find helpers, its number changed once. Two names of field
+    (`detail` twice), three places: the first keeps it."""
+    from net_skill.answer_checks import degenerate_values, withhold_degenerate
+
+    plan = good_plan()
+    said = "La fuente de leer el blog está en la ciudad del baja de {}."
+    need = plan.purpose.needs[0].model_copy(update={"detail": said.format(5)})
+    helper = plan.purpose.who_can_help[0].model_copy(update={"where": said.format(25)})
+    offer = plan.value.offers[0].model_copy(update={"detail": said.format(5)})
+    purpose = plan.purpose.model_copy(update={"needs": [need], "who_can_help": [helper]})
+    value = plan.value.model_copy(update={"offers": [offer]})
+    plan = plan.model_copy(update={"purpose": purpose, "value": value})
+    assert sorted(p.loc for p in degenerate_values(plan)) == [
+        "purpose.who_can_help.0.where",
+        "value.offers.0.detail",
+    ]
+    kept = withhold_degenerate(plan)
+    assert kept.purpose.needs[0].detail == said.format(5)
+    assert kept.value.offers[0].detail == kept.purpose.who_can_help[0].where == ""

@@ -328,7 +328,7 @@ _ECHO_KINDS: dict[str, tuple[ProblemKind, str]] = {
 
 _OWN_WORDS = re.compile(
     r",\s*in plain words\b|\bfor this situation\b|\bspecific to (?:the|this) situation\b"
-    r"|\bin this person['’]s situation\b"
+    r"|\bin this person['’]s situation\b|\bJSON\b"  # the answer's format, not its content
     # the re-asks' own hints (`_HINTS`, and those of a profile's checks)
     r"|\bthe (?:value|detail|answer) (?:was|had|copied|repeated|named|described)\b",
     re.IGNORECASE,

@@ -44,10 +44,11 @@ def inspect_output(
     Fields the schema gives a fixed set of values (`context.enum_paths`) are not free text and
     are skipped. Pasted: the same text (the same word stems, so `Current Colleage` and `Current
     Colleagues` are one; two words or more; not taken from the user's text) in
-    `MIN_PASTED_FIELDS` or more differently named fields (two in the items of one list, for a
-    text of six words or more), in two fields of one object or two items of one list of
-    strings, or a list item repeated word for word. One field repeated across items that
-    otherwise differ (the sender's line of each message) is not pasted.
+    `MIN_PASTED_FIELDS` or more differently named fields (for a text of six words or more, two
+    field names in the items of one list or in that many places), in two fields of one object
+    or two items of one list of strings, or a list item repeated word for word. One field
+    repeated across items that otherwise differ (the sender's line of each message) is not
+    pasted.
     """
     root = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     every = list(strings_in(root))
@@ -249,7 +250,11 @@ def _pasted(values: list[tuple[Path, str]], context: QualityContext) -> list[Pro
             # field holding the text; the same field of other items is not.
             paired_fields = {_leaf(p) for p, _ in paired}
             pasted = [(p, t) for p, t in group if (p, t) in paired or _leaf(p) not in paired_fields]
-        elif len(fields) >= 2 and shortest >= MIN_NEAR_WORDS and _in_one_list(group):
+        elif (
+            len(fields) >= 2
+            and shortest >= MIN_NEAR_WORDS
+            and (_in_one_list(group) or len(group) >= MIN_PASTED_FIELDS)
+        ):
             pasted = group[1:]  # the first place keeps it
         else:
             continue
